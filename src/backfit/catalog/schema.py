@@ -1,0 +1,247 @@
+"""Pydantic schema of the exercise catalog's data files.
+
+One TOML file per exercise under ``catalog/data/``; a file holds one
+``[exercise]`` table. The schema is strict (unknown keys are errors) so that a
+typo in a data file fails loading instead of being silently ignored.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Position(StrEnum):
+    supine = "supine"
+    prone = "prone"
+    kneeling = "kneeling"
+    half_kneeling = "half-kneeling"
+    standing = "standing"
+
+
+class Equipment(StrEnum):
+    none = "none"
+    ball = "ball"
+    band = "band"
+    block = "block"
+
+
+class Kind(StrEnum):
+    activation = "activation"
+    warm_up = "warm-up"
+    strength = "strength"
+    stretch = "stretch"
+    hold = "hold"
+
+
+class Family(StrEnum):
+    """The ladder an exercise belongs to; each family is one ordered ladder."""
+
+    core = "core"
+    bridge = "bridge"
+    kneeling = "kneeling"
+    prone = "prone"
+    ball = "ball"
+    band = "band"
+
+
+class View(StrEnum):
+    """Where the camera looks from.
+
+    ``side``: the camera sees the body from its left or right side.
+    ``end``: the camera looks along the body's long axis: from the feet or the
+    head for lying positions, from the front or back for upright ones.
+    """
+
+    side = "side"
+    end = "end"
+
+
+class Quantity(StrEnum):
+    """Quantities the pose analysis measures; units are in the name."""
+
+    hip_extension_deg = "hip_extension_deg"  # shoulder-hip-knee angle, 180 = straight line
+    knee_flexion_deg = "knee_flexion_deg"  # 0 = straight knee
+    trunk_to_floor_deg = "trunk_to_floor_deg"  # shoulder-hip line against horizontal
+    trunk_from_vertical_deg = "trunk_from_vertical_deg"  # signed, + = leaning back
+    thigh_from_vertical_deg = "thigh_from_vertical_deg"  # hip-knee line against vertical
+    thigh_lift_deg = "thigh_lift_deg"  # prone: thigh raised above the floor line
+    pelvic_obliquity_deg = "pelvic_obliquity_deg"  # hip line against the floor line
+    leg_height_diff_ratio = "leg_height_diff_ratio"  # |left-right knee height| / hip width
+    knee_width_ratio = "knee_width_ratio"  # knee-to-knee width / hip width
+
+
+QUANTITY_VIEWS: dict[Quantity, View] = {
+    Quantity.hip_extension_deg: View.side,
+    Quantity.knee_flexion_deg: View.side,
+    Quantity.trunk_to_floor_deg: View.side,
+    Quantity.trunk_from_vertical_deg: View.side,
+    Quantity.thigh_from_vertical_deg: View.side,
+    Quantity.thigh_lift_deg: View.side,
+    Quantity.pelvic_obliquity_deg: View.end,
+    Quantity.leg_height_diff_ratio: View.end,
+    Quantity.knee_width_ratio: View.end,
+}
+"""The view from which each quantity can be measured."""
+
+
+class Phase(StrEnum):
+    """When during a repetition or hold a camera check applies."""
+
+    always = "always"  # every frame once the exercise has started
+    active = "active"  # while a repetition or hold is in progress
+    top = "top"  # at the peak of each repetition / while holding
+
+
+class CameraCheck(Strict):
+    """A measurable form rule: ``quantity op bound`` from ``view`` during ``phase``."""
+
+    quantity: Quantity
+    view: View
+    op: Literal["<=", ">="]
+    bound: float
+    phase: Phase = Phase.active
+
+    @model_validator(mode="after")
+    def _view_matches_quantity(self) -> CameraCheck:
+        needed = QUANTITY_VIEWS[self.quantity]
+        if self.view is not needed:
+            raise ValueError(f"{self.quantity.value} is measured from the {needed.value} view, not {self.view.value}")
+        return self
+
+    def passes(self, value: float) -> bool:
+        return value <= self.bound if self.op == "<=" else value >= self.bound
+
+    def describe(self) -> str:
+        return f"{self.quantity.value} {self.op} {self.bound:g} ({self.view.value} view)"
+
+
+class Cue(Strict):
+    text: str = Field(min_length=3)
+    camera: CameraCheck | None = None
+
+
+class Fault(Strict):
+    text: str = Field(min_length=3)
+    fix: str = Field(min_length=3)
+
+
+class Tempo(Strict):
+    """Seconds for each part of a repetition."""
+
+    up_s: float = Field(ge=0, le=10)
+    pause_s: float = Field(ge=0, le=60)
+    down_s: float = Field(ge=0, le=10)
+
+    @property
+    def rep_s(self) -> float:
+        return self.up_s + self.pause_s + self.down_s
+
+
+class Dosage(Strict):
+    """A prescription: sets of repetitions, or sets of holds (``hold_s``), or both
+    (repetitions each with a hold at the top: ``tempo.pause_s``)."""
+
+    sets: int = Field(ge=1, le=6)
+    reps: int | None = Field(default=None, ge=1, le=30)
+    hold_s: int | None = Field(default=None, ge=1, le=120)
+    tempo: Tempo = Tempo(up_s=2, pause_s=2, down_s=2)
+    rest_s: int = Field(ge=0, le=300)
+    per_side: bool = False
+
+    @model_validator(mode="after")
+    def _reps_or_hold(self) -> Dosage:
+        if self.reps is None and self.hold_s is None:
+            raise ValueError("a dosage needs reps, hold_s or both")
+        return self
+
+
+class Analysis(Strict):
+    """How the pose analysis follows this exercise (pattern and thresholds).
+
+    ``signal`` is the quantity that moves through each repetition; a repetition
+    starts when it crosses ``start`` and counts when it reaches ``peak`` and then
+    returns past ``start``. ``increasing`` says which way is "up".
+
+    ``hold_band`` (signal units) defines the hold: the span around the
+    repetition's extreme where the signal stays within ``hold_band`` of that
+    extreme (and past ``peak``); it counts when it lasts ``hold_min_s``.
+    ``single_leg``: one leg works (single-leg bridge, one-leg lift or curl,
+    half-kneeling); per-side measures then follow the working leg.
+    ``positions``: the body positions the exercise is done in; another
+    position is reported as a mismatch (and pauses a kneeling hold).
+    """
+
+    pattern: Literal["bridge", "prone-lift", "kneeling-hold", "curl"]
+    signal: Quantity
+    start: float
+    peak: float
+    increasing: bool = True
+    hold_min_s: float = Field(default=1.0, ge=0)
+    hold_band: float = Field(default=8.0, gt=0)
+    single_leg: bool = False
+    positions: list[Position] = Field(min_length=1)
+
+
+class Ladder(Strict):
+    family: Family
+    step: int = Field(ge=1, le=20)
+    easier: str | None = Field(default=None, pattern=ID_PATTERN)
+    harder: str | None = Field(default=None, pattern=ID_PATTERN)
+
+
+class Keyframe(Strict):
+    """A named pose for illustrations: 33 landmarks as [x, y] in 0..1 (image
+    coordinates, y down), the pose model's layout."""
+
+    name: str
+    points: list[tuple[float, float]] = Field(min_length=33, max_length=33)
+
+
+class Exercise(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=3)
+    aliases: list[str] = []
+    position: Position
+    equipment: list[Equipment] = Field(min_length=1)
+    targets: list[str] = Field(min_length=1)
+    kind: Kind
+    seed: bool = False
+    steps: list[str] = Field(min_length=2)
+    cues: list[Cue] = Field(min_length=1)
+    faults: list[Fault] = []
+    dosage: Dosage
+    ladder: Ladder
+    safety: list[str] = []
+    source: str = Field(min_length=10)
+    analysis: Analysis | None = None
+    keyframes: list[Keyframe] = []
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Exercise:
+        if self.ladder.easier == self.id or self.ladder.harder == self.id:
+            raise ValueError("an exercise cannot be its own ladder step")
+        if Equipment.none in self.equipment and len(self.equipment) > 1:
+            raise ValueError("equipment 'none' cannot be combined with other equipment")
+        return self
+
+    @property
+    def needs(self) -> frozenset[Equipment]:
+        """Equipment the exercise requires (empty when it needs none)."""
+        return frozenset(e for e in self.equipment if e is not Equipment.none)
+
+    @property
+    def camera_cues(self) -> list[Cue]:
+        return [c for c in self.cues if c.camera is not None]
+
+
+class ExerciseFile(Strict):
+    exercise: Exercise
