@@ -1,0 +1,1 @@
+"""backfit.adapters (see DESIGN.md)."""

@@ -1,0 +1,1 @@
+"""backfit.pose (see DESIGN.md)."""

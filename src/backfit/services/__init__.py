@@ -1,0 +1,1 @@
+"""backfit.services (see DESIGN.md)."""

@@ -1,0 +1,1 @@
+"""backfit.session (see DESIGN.md)."""

@@ -1,0 +1,1 @@
+"""backfit.store (see DESIGN.md)."""
