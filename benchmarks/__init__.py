@@ -1,0 +1,1 @@
+"""Performance benchmarks: each ``bench_*.py`` module prints its figures (no assertions)."""
