@@ -1,1 +1,0 @@
-"""backfit.adapters (see DESIGN.md)."""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from backfit.catalog.schema import Equipment, Exercise, ExerciseFile, Family, Kind, Position
+from backfit.catalog.schema import Equipment, Exercise, ExerciseFile, Family, Keyframe, KeyframesFile, Kind, Position
 
 DATA_DIR = Path(__file__).with_name("data")
 
@@ -159,8 +159,23 @@ def validate_links(exercises: dict[str, Exercise]) -> None:
             )
 
 
+def parse_keyframes_file(path: Path, exercise_id: str) -> list[Keyframe]:
+    """The illustration keyframes of one exercise (``[[keyframes]]`` tables)."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        return KeyframesFile.model_validate(raw).keyframes
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogError(f"keyframes/{path.name}: not valid TOML: {exc}") from exc
+    except ValidationError as exc:
+        problems = "; ".join(f"field {_field_path(e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise CatalogError(f"keyframes/{path.name}: exercise '{exercise_id}': {problems}") from exc
+
+
 def load_catalog_from(directory: Path) -> Catalog:
-    """Load every ``*.toml`` in ``directory``; the file name must be the id."""
+    """Load every ``*.toml`` in ``directory``; the file name must be the id.
+
+    An exercise's illustration keyframes, generated data rather than prose, live
+    beside it in ``keyframes/<id>.toml`` and are merged into the record."""
     exercises: dict[str, Exercise] = {}
     files = sorted(directory.glob("*.toml"))
     if not files:
@@ -169,7 +184,13 @@ def load_catalog_from(directory: Path) -> Catalog:
         ex = parse_exercise_file(path)
         if path.stem != ex.id:
             raise CatalogError(f"{path.name}: exercise '{ex.id}': field id: must match the file name '{path.stem}'")
+        figure = directory / "keyframes" / path.name
+        if figure.exists():
+            ex = ex.model_copy(update={"keyframes": parse_keyframes_file(figure, ex.id)})
         exercises[ex.id] = ex
+    orphans = sorted(p.stem for p in (directory / "keyframes").glob("*.toml") if p.stem not in exercises)
+    if orphans:
+        raise CatalogError(f"keyframes/{orphans[0]}.toml: no exercise with the id '{orphans[0]}'")
     validate_links(exercises)
     return Catalog(exercises)
 

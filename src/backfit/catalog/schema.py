@@ -164,6 +164,29 @@ class Dosage(Strict):
         return self
 
 
+class March(Strict):
+    """Alternating foot lifts at the top of a bridge, followed from the end view (camera at the feet).
+
+    A foot's lift is its ankle's height above the other ankle, in hip widths
+    (image units). A step starts when one foot's lift reaches ``lift_ratio`` and
+    ends when it falls below ``down_ratio``; it counts when it lasts
+    ``min_step_s`` seconds. During each step the pelvis's drop toward the lifted
+    side (degrees: tilt of the hip line, + = the lifted side's hip lower) is
+    measured; above ``max_drop_deg`` the step is flagged.
+    """
+
+    lift_ratio: float = Field(gt=0)
+    down_ratio: float = Field(gt=0)
+    min_step_s: float = Field(default=0.3, ge=0)
+    max_drop_deg: float = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _hysteresis(self) -> March:
+        if self.down_ratio >= self.lift_ratio:
+            raise ValueError("march.down_ratio must be below march.lift_ratio")
+        return self
+
+
 class Analysis(Strict):
     """How the pose analysis follows this exercise (pattern and thresholds).
 
@@ -178,6 +201,8 @@ class Analysis(Strict):
     half-kneeling); per-side measures then follow the working leg.
     ``positions``: the body positions the exercise is done in; another
     position is reported as a mismatch (and pauses a kneeling hold).
+    ``march``: the exercise alternates foot lifts at the top (see :class:`March`);
+    each lift is reported as a step event.
     """
 
     pattern: Literal["bridge", "prone-lift", "kneeling-hold", "curl"]
@@ -189,6 +214,7 @@ class Analysis(Strict):
     hold_band: float = Field(default=8.0, gt=0)
     single_leg: bool = False
     positions: list[Position] = Field(min_length=1)
+    march: March | None = None
 
 
 class Ladder(Strict):
@@ -245,3 +271,9 @@ class Exercise(Strict):
 
 class ExerciseFile(Strict):
     exercise: Exercise
+
+
+class KeyframesFile(Strict):
+    """``keyframes/<id>.toml``: the illustration keyframes of one exercise, in order."""
+
+    keyframes: list[Keyframe] = Field(min_length=1)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 
+from backfit.cli import analyze as _analyze  # noqa: F401
 from backfit.cli import catalog as _catalog  # noqa: F401  (each module registers its commands)
 from backfit.cli import plan as _plan  # noqa: F401
 from backfit.cli.app import app, err_console

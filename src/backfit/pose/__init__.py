@@ -1,1 +1,30 @@
-"""backfit.pose (see DESIGN.md)."""
+"""Pose analysis: landmark arrays in, exercise events out. Pure numpy: no model, video or web imports."""
+
+from backfit.pose.analyzer import Analyzer, NotAnalyzableError, RepMachine, analyze_sequence
+from backfit.pose.events import (
+    AnalysisReport,
+    Event,
+    Fault,
+    Hold,
+    PositionMismatch,
+    Repetition,
+    Step,
+    Trace,
+    ViewAdvice,
+)
+
+__all__ = [
+    "AnalysisReport",
+    "Analyzer",
+    "Event",
+    "Fault",
+    "Hold",
+    "NotAnalyzableError",
+    "PositionMismatch",
+    "RepMachine",
+    "Repetition",
+    "Step",
+    "Trace",
+    "ViewAdvice",
+    "analyze_sequence",
+]
