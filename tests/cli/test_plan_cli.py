@@ -12,6 +12,8 @@ from typer.testing import CliRunner
 from backfit.cli import app
 from backfit.cli.app import ExitCode
 from backfit.plan import RedFlag
+from backfit.store import repositories as repo
+from backfit.store.database import open_database
 from tests.plan.strategies import NO_FLAGS
 
 runner = CliRunner()
@@ -19,6 +21,8 @@ runner = CliRunner()
 
 @pytest.fixture(autouse=True)
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name in ("BACKFIT_DATABASE_URL", "BACKFIT_CATALOG_DIR", "BACKFIT_PROGRAMME_RULES"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("BACKFIT_DATA_DIR", str(tmp_path / "data"))
     return tmp_path / "data"
 
@@ -98,14 +102,29 @@ def test_show_unknown_id_is_one_line() -> None:
     assert "Traceback" not in result.output
 
 
-def test_plan_json_from_answers(tmp_path: Path) -> None:
+def stored_intake(data_dir: Path) -> dict[str, Any] | None:
+    """The latest intake answers stored in the database under ``data_dir``, with its clearance time."""
+    database = open_database(f"sqlite:///{data_dir / 'backfit.db'}")
+    try:
+        with database.unit_of_work() as session:
+            profile = repo.profile_by_name(session, "default")
+            record = repo.latest_intake(session, profile.id) if profile else None
+            if record is None:
+                return None
+            return {**record.answers, "cleared_at": record.cleared_at}
+    finally:
+        database.dispose()
+
+
+def test_plan_json_previews_answers_without_storing(tmp_path: Path, data_dir: Path) -> None:
     result = invoke("plan", "--answers", str(write(tmp_path, answers())), "--json")
     assert result.exit_code == 0, result.output
     plan = json.loads(result.stdout)
-    assert len(plan["sessions"]) == 3
-    first = plan["sessions"][0]
-    assert first["estimated_minutes"] <= 30
-    assert all(item["reason"] for item in first["exercises"])
+    assert len(plan["days"]) == 3
+    first = plan["days"][0]
+    assert first["minutes"] <= 30
+    assert all(item["reason"] for item in first["items"])
+    assert stored_intake(data_dir) is None
 
 
 def test_plan_table_says_not_medical_advice(tmp_path: Path) -> None:
@@ -149,20 +168,35 @@ def test_plan_without_intake_says_what_to_do() -> None:
     assert "backfit intake" in result.output
 
 
-def test_intake_from_file_is_saved_and_used_by_plan(tmp_path: Path, data_dir: Path) -> None:
+def test_intake_from_file_is_stored_and_used_by_plan(tmp_path: Path, data_dir: Path) -> None:
     result = invoke("intake", "--answers", str(write(tmp_path, answers())))
     assert result.exit_code == 0, result.output
-    saved = json.loads((data_dir / "intake.json").read_text())
-    assert saved["answers"]["experience"] == "regular"
-    assert invoke("plan", "--json").exit_code == 0
+    saved = stored_intake(data_dir)
+    assert saved is not None
+    assert saved["experience"] == "regular"
+    shown = invoke("plan", "--json")
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.stdout)["changes"] == []
 
 
 def test_intake_red_flag_blocks_and_records_no_clearance(tmp_path: Path, data_dir: Path) -> None:
     flagged = answers(red_flags={**NO_FLAGS, "night_or_rest_pain": True})
     result = invoke("intake", "--answers", str(write(tmp_path, flagged)))
     assert result.exit_code == ExitCode.blocked
-    assert json.loads((data_dir / "intake.json").read_text())["clearance_confirmed_at"] is None
+    saved = stored_intake(data_dir)
+    assert saved is not None
+    assert saved["cleared_at"] is None
     assert invoke("plan").exit_code == ExitCode.blocked
+
+
+def test_intake_clearance_is_recorded(tmp_path: Path, data_dir: Path) -> None:
+    cleared = answers(red_flags={**NO_FLAGS, "cancer_history": True}, clearance_confirmed=True)
+    assert invoke("intake", "--answers", str(write(tmp_path, cleared))).exit_code == 0
+    saved = stored_intake(data_dir)
+    assert saved is not None
+    assert saved["cleared_at"] is not None
+    shown = json.loads(invoke("plan", "--json").stdout)
+    assert any("clearance" in reason for reason in shown["reasons"])
 
 
 def interactive(flags: list[str], clearance: str | None, rest: list[str]) -> str:
@@ -181,8 +215,9 @@ def test_interactive_intake_reasks_bad_answers(data_dir: Path) -> None:
     assert "Please answer one of" in result.output
     assert "Unknown equipment: kettlebell" in result.output
     assert "from 1 to 6" in result.output
-    saved = json.loads((data_dir / "intake.json").read_text())["answers"]
-    assert saved["equipment"] == ["ball", "band"] or set(saved["equipment"]) == {"ball", "band"}
+    saved = stored_intake(data_dir)
+    assert saved is not None
+    assert set(saved["equipment"]) == {"ball", "band"}
     assert saved["pain_now"] == 3
     assert saved["psfs"] == [{"activity": "socks", "rating": 4}]
 
@@ -198,8 +233,9 @@ def test_interactive_red_flag_needs_explicit_clearance(data_dir: Path, clearance
     flags = ["y"] + ["n"] * (len(NO_FLAGS) - 1)
     result = invoke("intake", input=interactive(flags, clearance, REST))
     assert result.exit_code == code, result.output
-    saved = json.loads((data_dir / "intake.json").read_text())
-    assert (saved["clearance_confirmed_at"] is not None) == (code == ExitCode.ok)
+    saved = stored_intake(data_dir)
+    assert saved is not None
+    assert (saved["cleared_at"] is not None) == (code == ExitCode.ok)
 
 
 def test_intake_unwritable_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -207,8 +243,8 @@ def test_intake_unwritable_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     blocker.write_text("")
     monkeypatch.setenv("BACKFIT_DATA_DIR", str(blocker / "sub"))
     result = invoke("intake", "--answers", str(write(tmp_path, answers())))
-    assert result.exit_code == ExitCode.invalid_input
-    assert "cannot save" in result.output
+    assert result.exit_code == ExitCode.data_dir_read_only
+    assert "cannot create the data directory" in result.output
 
 
 def test_start_says_what_backfit_is() -> None:

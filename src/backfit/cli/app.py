@@ -45,6 +45,9 @@ class ExitCode(IntEnum):
     wrong_exercise = 14
     not_analyzable = 15
     pose_model_unavailable = 16
+    database_unavailable = 20  # the database URL cannot be reached or opened
+    data_dir_read_only = 21
+    schema_too_new = 22  # the database was written by a newer backfit
 
 
 def fail(message: str, code: ExitCode) -> NoReturn:

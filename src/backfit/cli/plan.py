@@ -7,28 +7,25 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from rich.panel import Panel
 from rich.table import Table
 
-from backfit.catalog import load_catalog
 from backfit.catalog.schema import Equipment
 from backfit.cli.app import DISCLAIMER, ExitCode, app, console, fail, print_json
-from backfit.plan import BudgetTooSmall, Intake, Programme, RedFlagBlocked, screen
+from backfit.cli.common import PROFILE_HELP, services
+from backfit.plan import BudgetTooSmall, Intake, RedFlagBlocked, build_programme, screen
 from backfit.plan.intake import EXPERIENCE_QUESTION, RED_FLAG_QUESTIONS, Experience
-from backfit.services.intake import (
-    InputError,
-    NotFound,
-    load_saved_answers,
-    parse_intake,
-    programme_for,
-    read_answers,
-    save_answers,
-)
+from backfit.services import profiles
+from backfit.services.files import InputError, MissingFile, describe_validation_error, read_model
+from backfit.services.programmes import preview_read, programme_read
+from backfit.services.runtime import programme_rules_for, utc_now
 
 AnswersOption = Annotated[
     Path | None,
-    typer.Option("--answers", help="A JSON file of intake answers (see README); default: your saved answers."),
+    typer.Option("--answers", help="A JSON file of intake answers (see README)."),
 ]
+ProfileOption = Annotated[str, typer.Option("--profile", help=PROFILE_HELP)]
 CLEARANCE_PHRASE = "cleared"
 
 
@@ -92,99 +89,103 @@ def ask_intake() -> dict[str, Any]:
     return answers
 
 
-def _load(answers: Path | None) -> Intake:
+def read_answers(path: Path) -> Intake:
     try:
-        return read_answers(answers) if answers is not None else load_saved_answers()
-    except NotFound as exc:
+        return read_model(path, Intake)
+    except MissingFile as exc:
         fail(str(exc), ExitCode.not_found)
     except InputError as exc:
         fail(str(exc), ExitCode.invalid_input)
 
 
 @app.command()
-def intake(
-    answers: AnswersOption = None,
-    out: Annotated[Path | None, typer.Option(help="Where to save the answers (default: your data folder).")] = None,
-) -> None:
-    """Answer the intake questions (interactive without --answers) and the red-flag screen."""
-    try:
-        result = _load(answers) if answers is not None else parse_intake(ask_intake(), "answers")
-        saved = save_answers(result, out)
-    except InputError as exc:
-        fail(str(exc), ExitCode.invalid_input)
+def intake(answers: AnswersOption = None, profile: ProfileOption = profiles.DEFAULT_PROFILE) -> None:
+    """Answer the intake questions (interactive without --answers) and the red-flag screen;
+    the answers are stored and, unless a red flag blocks it, your programme is built."""
+    if answers is not None:
+        result = read_answers(answers)
+    else:
+        try:
+            result = Intake.model_validate(ask_intake())
+        except ValidationError as exc:
+            fail(f"answers: {describe_validation_error(exc)}", ExitCode.invalid_input)
+    with services() as svc:
+        rules = programme_rules_for(svc.settings, svc.catalog)
+        try:
+            with svc.db.unit_of_work() as session:
+                profiles.save_intake(session, result, catalog=svc.catalog, rules=rules, now=utc_now(), name=profile)
+        except BudgetTooSmall as exc:
+            fail(f"no programme: {exc}", ExitCode.invalid_input)
     screening = screen(result)
-    console.print(f"Answers saved to {saved}.", highlight=False)
     if screening.blocked:
         console.print(Panel(screening.message(), title="Please see a clinician first", border_style="red"))
         raise typer.Exit(int(ExitCode.blocked))
     console.print(screening.message())
-    console.print("Next: [bold]backfit plan[/] shows your programme.")
+    console.print("Your programme is ready: [bold]backfit plan[/] shows it, [bold]backfit session[/] starts one.")
 
 
-def programme_json(programme: Programme) -> dict[str, Any]:
-    catalog = load_catalog()
-    return {
-        "minutes_budget": programme.minutes_budget,
-        "reasons": list(programme.reasons),
-        "sessions": [
-            {
-                "weekday": s.weekday,
-                "estimated_minutes": round(s.minutes, 1),
-                "notes": list(s.notes),
-                "exercises": [
-                    {
-                        "slot": item.slot,
-                        "exercise_id": item.prescription.exercise_id,
-                        "name": catalog[item.prescription.exercise_id].name,
-                        "sets": item.prescription.sets,
-                        "reps": item.prescription.reps,
-                        "hold_s": item.prescription.hold_s,
-                        "rest_s": item.prescription.rest_s,
-                        "per_side": item.prescription.per_side,
-                        "estimated_minutes": round(item.seconds / 60, 1),
-                        "reason": item.reason,
-                    }
-                    for item in s.items
-                ],
-            }
-            for s in programme.sessions
-        ],
-    }
-
-
-def print_programme(programme: Programme) -> None:
-    catalog = load_catalog()
-    console.print(Panel("\n".join(programme.reasons), title="Your programme", border_style="green"))
-    for session in programme.sessions:
-        table = Table(title=f"{session.weekday.title()}: about {session.minutes:.0f} min", show_lines=True)
+def print_programme(data: dict[str, Any], changes: list[str]) -> None:
+    console.print(Panel("\n".join(data["reasons"]), title="Your programme", border_style="green"))
+    for day in data["days"]:
+        table = Table(title=f"{day['weekday'].title()}: about {day['minutes']:.0f} min", show_lines=True)
         table.add_column("slot")
         table.add_column("exercise")
         table.add_column("dose")
         table.add_column("why")
-        for item in session.items:
-            p = item.prescription
-            table.add_row(
-                item.slot, f"{catalog[p.exercise_id].name}\n[dim]{p.exercise_id}[/]", p.summary(), item.reason
-            )
+        for item in day["items"]:
+            name = f"{item['name']}\n[dim]{item['exercise_id']}[/]"
+            if item["stopped"]:
+                name += "\n[red]stopped: ask a clinician[/]"
+            table.add_row(item["slot"], name, item["dose"], item["reason"])
         console.print(table)
-        for note in session.notes:
+        for note in day["notes"]:
             console.print(f"[dim]{note}[/]", highlight=False)
+    if changes:
+        console.print("[bold]What changed after your last session, and why[/]")
+        for line in changes:
+            console.print(f" - {line}", highlight=False)
     console.print(f"[yellow]{DISCLAIMER}[/] Stop an exercise that causes pain above 5/10 or pain spreading into a leg.")
 
 
 @app.command()
 def plan(
-    answers: AnswersOption = None, json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
+    answers: Annotated[
+        Path | None,
+        typer.Option("--answers", help="Preview the programme for an answers file (nothing is stored)."),
+    ] = None,
+    profile: ProfileOption = profiles.DEFAULT_PROFILE,
+    json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
-    """Build and show the weekly programme, with the reason for each choice."""
-    result = _load(answers)
-    try:
-        programme = programme_for(result)
-    except RedFlagBlocked as exc:
-        fail(f"no programme: {exc}", ExitCode.blocked)
-    except BudgetTooSmall as exc:
-        fail(f"no programme: {exc}", ExitCode.invalid_input)
+    """Show the weekly programme with the reason for each choice, and what changed after
+    the last session and why (from your stored answers, or previewed from --answers)."""
+    preview = read_answers(answers) if answers is not None else None
+    with services() as svc:
+        rules = programme_rules_for(svc.settings, svc.catalog)
+        changes: list[str] = []
+        if preview is not None:
+            try:
+                data = preview_read(build_programme(preview, svc.catalog, rules), svc.catalog).model_dump(mode="json")
+            except RedFlagBlocked as exc:
+                fail(f"no programme: {exc}", ExitCode.blocked)
+            except BudgetTooSmall as exc:
+                fail(f"no programme: {exc}", ExitCode.invalid_input)
+        else:
+            with svc.db.unit_of_work() as session:
+                try:
+                    view = profiles.current_programme(session, profile)
+                except profiles.NoProgramme as exc:
+                    code = ExitCode.blocked if "clinician" in str(exc) else ExitCode.not_found
+                    fail(f"no programme: {exc}", code)
+                except profiles.NotFound:
+                    fail("no intake answers yet: run `backfit intake` first", ExitCode.not_found)
+                data = programme_read(view, svc.catalog, rules.transition_s).model_dump(mode="json")
+                changes = [
+                    f"{d.after['exercise_id']}: {d.action}"
+                    + (f" ({d.change})" if d.change else "")
+                    + f". {' '.join(d.reasons)}"
+                    for d in profiles.latest_decisions(session, profile)
+                ]
     if json:
-        print_json(programme_json(programme))
+        print_json({**data, "changes": changes})
     else:
-        print_programme(programme)
+        print_programme(data, changes)

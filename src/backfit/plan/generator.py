@@ -21,6 +21,16 @@ from backfit.plan.rules import (
     pain_zone,
 )
 
+DAY_NAMES = {
+    "mon": "Monday",
+    "tue": "Tuesday",
+    "wed": "Wednesday",
+    "thu": "Thursday",
+    "fri": "Friday",
+    "sat": "Saturday",
+    "sun": "Sunday",
+}
+
 
 class RedFlagBlocked(Exception):
     """A red flag stops the programme until a clinician's clearance is confirmed."""
@@ -181,8 +191,11 @@ def build_programme(intake: Intake, catalog: Catalog, rules: ProgrammeRules) -> 
         raise RedFlagBlocked(screening)
     days = rules.weekdays[intake.sessions_per_week]
     sessions = tuple(build_session(intake, catalog, rules, i, day) for i, day in enumerate(days))
+    names = [DAY_NAMES[d] for d in days]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    count = f"{intake.sessions_per_week} session{'s' if intake.sessions_per_week > 1 else ''}"
     reasons = [
-        f"{intake.sessions_per_week} session(s) a week on {', '.join(days)}"
+        f"{count} a week, on {listed}"
         + (", with a rest day between sessions." if intake.sessions_per_week <= 3 else "."),
         f"Each session fits your {intake.minutes_per_session} minutes.",
     ]

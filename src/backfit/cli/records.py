@@ -1,0 +1,177 @@
+"""`backfit checkin`, `history`, `progress`, `export` and `import`: thin wrappers over services."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+from rich.prompt import IntPrompt
+from rich.table import Table
+
+from backfit.cli.app import ExitCode, app, console, fail, print_json
+from backfit.cli.common import PROFILE_HELP, services
+from backfit.services import charts, checkins, exports, history, profiles
+from backfit.services.runtime import utc_now
+from backfit.store import ImportRejected, NotFound
+
+
+def _rating(value: int | None, what: str) -> int | None:
+    if value is not None and not 0 <= value <= 10:
+        fail(f"{what} is rated 0-10, not {value}", ExitCode.invalid_input)
+    return value
+
+
+@app.command()
+def checkin(
+    pain: int | None = typer.Option(None, "--pain", help="Low-back pain now, 0-10."),
+    morning: int | None = typer.Option(None, "--morning", help="Pain this morning, after the last session, 0-10."),
+    psfs: list[str] = typer.Option(
+        [], "--psfs", help="A PSFS rating as 'activity=rating' (0-10); repeat for each activity."
+    ),
+    profile: str = typer.Option(profiles.DEFAULT_PROFILE, "--profile", help=PROFILE_HELP),
+) -> None:
+    """Rate pain now or the morning after a session, and the PSFS when it is due (every two weeks).
+
+    With no options, asks interactively."""
+    interactive = pain is None and morning is None and not psfs
+    _rating(pain, "pain")
+    _rating(morning, "morning pain")
+    ratings: dict[str, int] = {}
+    for item in psfs:
+        activity, _, value = item.rpartition("=")
+        if not activity or not value.strip().isdigit():
+            fail(f"--psfs {item!r}: write it as 'activity=rating'", ExitCode.invalid_input)
+        ratings[activity.strip()] = int(value)
+    now = utc_now()
+    with services() as svc, svc.db.unit_of_work() as session:
+        try:
+            if interactive:
+                pain = IntPrompt.ask("Low-back pain now, 0 (none) to 10 (worst)", console=console)
+                _rating(pain, "pain")
+            if pain is not None:
+                checkins.record_pain_now(session, pain=pain, now=now, name=profile)
+                console.print(f"Pain {pain}/10 stored.")
+            if morning is not None:
+                revised = checkins.record_next_morning(
+                    session, pain=morning, catalog=svc.catalog, now=now, name=profile
+                )
+                console.print(f"Morning pain {morning}/10 stored for the last session.")
+                for d in revised:
+                    console.print(f"  Revised: {d.after['exercise_id']}: {d.action}. {' '.join(d.reasons)}")
+            due = checkins.psfs_due(session, now=now, name=profile)
+            if interactive and due:
+                for activity in checkins.psfs_activities(session, profile):
+                    ratings[activity] = IntPrompt.ask(f"PSFS: '{activity}', 0 (unable) to 10 (as before)")
+            if ratings:
+                checkins.record_psfs(session, ratings, now=now, name=profile)
+                console.print(f"PSFS stored: {', '.join(f'{a} {r}/10' for a, r in ratings.items())}.")
+            elif due:
+                names = "; ".join(checkins.psfs_activities(session, profile))
+                console.print(f"The PSFS is due (every two weeks): rate it with --psfs 'activity=N' ({names}).")
+        except ValueError as exc:
+            fail(str(exc), ExitCode.invalid_input)
+        except NotFound as exc:
+            fail(str(exc), ExitCode.not_found)
+
+
+@app.command("history")
+def history_command(
+    as_json: bool = typer.Option(False, "--json", help="Write JSON for scripts."),
+    limit: int | None = typer.Option(None, "--limit", min=1, help="Only the newest N sessions."),
+    profile: str = typer.Option(profiles.DEFAULT_PROFILE, "--profile", help=PROFILE_HELP),
+) -> None:
+    """Past sessions: sets done, pain before, after and the next morning, and what changed."""
+    with services() as svc, svc.db.unit_of_work() as session:
+        rows = history.history(session, profile, limit=limit)
+    if as_json:
+        print_json([asdict(r) for r in rows])
+        return
+    if not rows:
+        console.print("No sessions yet: start one with `backfit session`.")
+        return
+    table = Table("date", "status", "sets", "pain before/after/morning", "changes", title=f"History of {profile}")
+    for r in rows:
+        pains = "/".join("-" if p is None else str(p) for p in (r.pain_start, r.pain_end, r.pain_next_morning))
+        table.add_row(
+            f"{r.started_at:%Y-%m-%d %H:%M}",
+            r.status.replace("_", " "),
+            f"{r.sets_done}/{r.sets_planned}",
+            pains,
+            "; ".join(r.decisions),
+        )
+    console.print(table)
+
+
+@app.command()
+def progress(
+    out: Path = typer.Option(..., "--out", help="Directory for the charts (PNG and SVG)."),
+    profile: str = typer.Option(profiles.DEFAULT_PROFILE, "--profile", help=PROFILE_HELP),
+) -> None:
+    """Charts: pain over time with the two-point band, weekly volume, adherence, ladder steps."""
+    with services() as svc, svc.db.unit_of_work() as session:
+        series = history.progress_series(session, svc.catalog, now=utc_now(), name=profile)
+    try:
+        paths = charts.write_charts(series, out)
+    except OSError as exc:
+        fail(f"cannot write the charts to {out}: {exc.strerror}", ExitCode.invalid_input)
+    for path in paths:
+        console.print(str(path))
+
+
+class ExportFormat(StrEnum):
+    json = "json"
+    csv = "csv"
+    ics = "ics"
+
+
+@app.command()
+def export(
+    fmt: ExportFormat = typer.Option(
+        ExportFormat.json, "--format", help="json: complete backup; csv: sets; ics: calendar."
+    ),
+    out: Path | None = typer.Option(None, "--out", help="Write here instead of standard output."),
+    profile: str = typer.Option(profiles.DEFAULT_PROFILE, "--profile", help=PROFILE_HELP),
+) -> None:
+    """Export a complete JSON backup, the sets as CSV, or upcoming sessions as iCalendar."""
+    now = utc_now()
+    with services() as svc, svc.db.unit_of_work() as session:
+        if fmt is ExportFormat.json:
+            data = (json.dumps(exports.export_backup(session, now=now), indent=1, ensure_ascii=False) + "\n").encode()
+        elif fmt is ExportFormat.csv:
+            data = exports.export_sets_csv(session, profile).encode()
+        else:
+            try:
+                data = exports.export_calendar(session, now=now, name=profile)
+            except NotFound as exc:
+                fail(str(exc), ExitCode.not_found)
+    if out is None:
+        sys.stdout.buffer.write(data)
+        return
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        fail(f"cannot write {out}: {exc.strerror}", ExitCode.invalid_input)
+    console.print(f"Wrote {out}")
+
+
+@app.command("import")
+def import_command(
+    file: Path = typer.Argument(..., help="A JSON backup written by `backfit export --format json`."),
+    replace: bool = typer.Option(False, "--replace", help="Replace all data in the database with the backup."),
+) -> None:
+    """Restore a JSON backup. A corrupt or foreign file is refused and nothing changes."""
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        fail(f"cannot read {file}: {exc.strerror}", ExitCode.not_found)
+    with services() as svc:
+        try:
+            with svc.db.unit_of_work() as session:
+                counts = exports.import_backup(session, exports.load_backup_text(raw), replace=replace)
+        except ImportRejected as exc:
+            fail(f"{file}: {exc} (nothing was changed)", ExitCode.invalid_input)
+    console.print(f"Imported {sum(counts.values())} rows: " + ", ".join(f"{n} {t}" for t, n in counts.items() if n))

@@ -1,0 +1,178 @@
+"""Session history and the series behind the progress charts (no plotting here)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from backfit.catalog.loader import Catalog
+from backfit.services.profiles import DEFAULT_PROFILE
+from backfit.store import repositories as repo
+from backfit.store.models import (
+    CheckIn,
+    PerformedSession,
+    ProgrammeRecord,
+    ProgressionDecision,
+    ScheduledSession,
+    SetRecord,
+)
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """One performed session at a glance. Pain is 0-10 (None: not rated)."""
+
+    id: int
+    started_at: datetime
+    status: str
+    exercises: list[str]
+    sets_done: int
+    sets_planned: int
+    pain_start: int | None
+    pain_end: int | None
+    pain_next_morning: int | None
+    decisions: list[str] = field(default_factory=list)
+
+
+def _planned_sets(plan: list[dict[str, object]]) -> int:
+    total = 0
+    for item in plan:
+        p = item["prescription"]
+        assert isinstance(p, dict)
+        total += int(p["sets"]) * (2 if p["per_side"] else 1)
+    return total
+
+
+def history(session: Session, name: str = DEFAULT_PROFILE, *, limit: int | None = None) -> list[SessionSummary]:
+    """The profile's sessions, newest first."""
+    profile = repo.require_profile(session, name)
+    performed = repo.performed_sessions(session, profile.id, limit=limit)
+    if not performed:
+        return []
+    oldest = performed[-1].started_at
+    counts = dict(
+        session.execute(
+            select(SetRecord.performed_session_id, func.count())
+            .join(PerformedSession, PerformedSession.id == SetRecord.performed_session_id)
+            .where(PerformedSession.profile_id == profile.id, PerformedSession.started_at >= oldest)
+            .group_by(SetRecord.performed_session_id)
+        ).all()
+    )
+    pain: dict[tuple[int, str], int] = {}
+    rows = session.execute(
+        select(CheckIn.performed_session_id, CheckIn.moment, CheckIn.pain).where(
+            CheckIn.profile_id == profile.id, CheckIn.performed_session_id.is_not(None), CheckIn.recorded_at >= oldest
+        )
+    )
+    for session_id, moment, value in rows:
+        pain[(session_id or 0, moment)] = value
+    decided: dict[int, list[str]] = defaultdict(list)
+    for d in session.scalars(
+        select(ProgressionDecision)
+        .join(PerformedSession, PerformedSession.id == ProgressionDecision.performed_session_id)
+        .where(PerformedSession.profile_id == profile.id, PerformedSession.started_at >= oldest)
+        .where(ProgressionDecision.action != "keep")
+        .order_by(ProgressionDecision.id)
+    ):
+        decided[d.performed_session_id].append(f"{d.action}: {d.change or d.after['exercise_id']}")
+    return [
+        SessionSummary(
+            id=s.id,
+            started_at=s.started_at,
+            status=s.status,
+            exercises=[item["prescription"]["exercise_id"] for item in s.plan],
+            sets_done=counts.get(s.id, 0),
+            sets_planned=_planned_sets(s.plan),
+            pain_start=pain.get((s.id, "session_start")),
+            pain_end=pain.get((s.id, "session_end")),
+            pain_next_morning=pain.get((s.id, "next_morning")),
+            decisions=decided.get(s.id, []),
+        )
+        for s in performed
+    ]
+
+
+def week_of(day: date) -> date:
+    """The Monday of ``day``'s week."""
+    return day - timedelta(days=day.weekday())
+
+
+@dataclass(frozen=True)
+class ProgressSeries:
+    """Everything the progress charts show.
+
+    ``pain``: (time, moment, 0-10); ``volume``: week -> family -> repetitions
+    (a hold counts as one); ``adherence``: week -> (done, scheduled before today);
+    ``ladder``: family -> [(time, step)]; ``baseline``: pain the change band is centred on."""
+
+    pain: list[tuple[datetime, str, int]]
+    volume: dict[date, dict[str, int]]
+    adherence: dict[date, tuple[int, int]]
+    ladder: dict[str, list[tuple[datetime, int]]]
+    baseline: float | None
+
+
+def progress_series(
+    session: Session, catalog: Catalog, *, now: datetime, name: str = DEFAULT_PROFILE
+) -> ProgressSeries:
+    profile = repo.require_profile(session, name)
+    pain = [
+        (row.recorded_at, row.moment, row.pain)
+        for row in session.execute(
+            select(CheckIn.recorded_at, CheckIn.moment, CheckIn.pain)
+            .where(CheckIn.profile_id == profile.id)
+            .order_by(CheckIn.recorded_at)
+        )
+    ]
+    starts = [p for _, moment, p in pain if moment == "session_start"][:3]
+    baseline = sorted(starts)[len(starts) // 2] if starts else None
+
+    volume: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    family_of = {ex.id: ex.ladder.family.value for ex in catalog.values()}
+    rows = session.execute(
+        select(PerformedSession.started_at, SetRecord.exercise_id, func.coalesce(SetRecord.reps, 1))
+        .join(PerformedSession, PerformedSession.id == SetRecord.performed_session_id)
+        .where(PerformedSession.profile_id == profile.id)
+    )
+    for started, exercise_id, reps in rows:
+        volume[week_of(started.date())][family_of.get(exercise_id, "other")] += int(reps)
+
+    done: dict[date, int] = defaultdict(int)
+    for (started,) in session.execute(
+        select(PerformedSession.started_at).where(
+            PerformedSession.profile_id == profile.id, PerformedSession.status != "in_progress"
+        )
+    ):
+        done[week_of(started.date())] += 1
+    scheduled: dict[date, int] = defaultdict(int)
+    for (day,) in session.execute(
+        select(ScheduledSession.scheduled_on).where(
+            ScheduledSession.profile_id == profile.id, ScheduledSession.scheduled_on < now.date()
+        )
+    ):
+        scheduled[week_of(day)] += 1
+    adherence = {w: (done.get(w, 0), scheduled.get(w, 0)) for w in sorted(set(done) | set(scheduled))}
+
+    ladder: dict[str, list[tuple[datetime, int]]] = defaultdict(list)
+    for d in session.scalars(
+        select(ProgressionDecision)
+        .join(ProgrammeRecord, ProgrammeRecord.id == ProgressionDecision.programme_id)
+        .where(ProgrammeRecord.profile_id == profile.id)
+        .order_by(ProgressionDecision.decided_at, ProgressionDecision.id)
+    ):
+        if d.family == "unknown":
+            continue
+        series = ladder[d.family]
+        if not series or series[-1][1] != d.step:
+            series.append((d.decided_at, d.step))
+    return ProgressSeries(
+        pain=pain,
+        volume={w: dict(v) for w, v in sorted(volume.items())},
+        adherence=adherence,
+        ladder=dict(ladder),
+        baseline=baseline,
+    )

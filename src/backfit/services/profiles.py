@@ -1,0 +1,218 @@
+"""Profiles, intakes and programmes: save an intake, build and store its programme."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from backfit.catalog.loader import Catalog
+from backfit.plan.generator import RedFlagBlocked, build_programme
+from backfit.plan.intake import Intake, screen
+from backfit.plan.model import Prescription
+from backfit.plan.rules import WEEKDAYS, ProgrammeRules
+from backfit.store import repositories as repo
+from backfit.store.errors import NotFound as NotFound  # re-exported for callers of this module
+from backfit.store.models import (
+    CurrentPrescription,
+    IntakeRecord,
+    Profile,
+    ProgrammeRecord,
+    ProgressionDecision,
+    PsfsRating,
+    ScheduledSession,
+)
+
+SCHEDULE_WEEKS = 8
+DEFAULT_PROFILE = "default"
+
+
+class NoProgramme(NotFound):
+    """The profile has no programme (no intake yet, or a red flag blocks it)."""
+
+
+def prescription_to_dict(p: Prescription) -> dict[str, Any]:
+    return {
+        "exercise_id": p.exercise_id,
+        "sets": p.sets,
+        "reps": p.reps,
+        "hold_s": p.hold_s,
+        "rest_s": p.rest_s,
+        "per_side": p.per_side,
+        "up_s": p.up_s,
+        "pause_s": p.pause_s,
+        "down_s": p.down_s,
+    }
+
+
+def prescription_from_dict(raw: dict[str, Any]) -> Prescription:
+    return Prescription(**raw)
+
+
+def prescription_of(row: CurrentPrescription) -> Prescription:
+    return Prescription(
+        exercise_id=row.exercise_id,
+        sets=row.sets,
+        reps=row.reps,
+        hold_s=row.hold_s,
+        rest_s=row.rest_s,
+        per_side=row.per_side,
+        up_s=row.up_s,
+        pause_s=row.pause_s,
+        down_s=row.down_s,
+    )
+
+
+def apply_prescription(row: CurrentPrescription, p: Prescription, now: datetime) -> None:
+    for name, value in prescription_to_dict(p).items():
+        setattr(row, name, value)
+    row.updated_at = now
+
+
+def get_or_create_profile(session: Session, name: str, now: datetime) -> Profile:
+    profile = repo.profile_by_name(session, name)
+    if profile is None:
+        profile = Profile(name=name, created_at=now)
+        session.add(profile)
+        session.flush()
+    return profile
+
+
+def save_intake(
+    session: Session,
+    intake: Intake,
+    *,
+    catalog: Catalog,
+    rules: ProgrammeRules,
+    now: datetime,
+    name: str = DEFAULT_PROFILE,
+) -> Profile:
+    """Store the intake answers for profile ``name`` (created if new) and, unless
+    a red flag blocks it, build and store its programme as the current one.
+
+    The answers are stored even when blocked, so the screen's outcome is on record;
+    :func:`current_programme` then raises :class:`NoProgramme` with the reason."""
+    profile = get_or_create_profile(session, name, now)
+    screening = screen(intake)
+    record = IntakeRecord(
+        profile_id=profile.id,
+        answers=intake.model_dump(mode="json"),
+        red_flags=[flag.value for flag in screening.flags],
+        clearance_confirmed=intake.clearance_confirmed,
+        cleared_at=now if screening.flags and intake.clearance_confirmed else None,
+        created_at=now,
+    )
+    session.add(record)
+    session.flush()
+    for item in intake.psfs:
+        session.add(PsfsRating(profile_id=profile.id, activity=item.activity, rating=item.rating, rated_at=now))
+    session.execute(update(ProgrammeRecord).where(ProgrammeRecord.profile_id == profile.id).values(active=False))
+    if not screening.blocked:
+        store_programme(session, profile, record, intake, catalog=catalog, rules=rules, now=now)
+    session.flush()
+    return profile
+
+
+def store_programme(
+    session: Session,
+    profile: Profile,
+    record: IntakeRecord,
+    intake: Intake,
+    *,
+    catalog: Catalog,
+    rules: ProgrammeRules,
+    now: datetime,
+) -> ProgrammeRecord:
+    """Build the programme for ``intake`` and store it with its prescriptions and schedule."""
+    programme = build_programme(intake, catalog, rules)
+    days: list[dict[str, Any]] = []
+    first: dict[str, Prescription] = {}
+    for plan in programme.sessions:
+        items = []
+        for planned in plan.items:
+            key = f"{planned.slot}/{planned.prescription.exercise_id}"
+            first.setdefault(key, planned.prescription)
+            items.append({"key": key, "slot": planned.slot, "reason": planned.reason})
+        days.append({"weekday": plan.weekday, "items": items, "notes": list(plan.notes)})
+    row = ProgrammeRecord(
+        profile_id=profile.id,
+        intake_id=record.id,
+        active=True,
+        minutes_budget=programme.minutes_budget,
+        reasons=list(programme.reasons),
+        days=days,
+        owned_equipment=sorted(e.value for e in intake.equipment),
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    for key, p in first.items():
+        current = CurrentPrescription(programme_id=row.id, key=key, stopped=False, **prescription_to_dict(p))
+        current.updated_at = now
+        session.add(current)
+    extend_schedule(session, row, now.date(), now.date() + timedelta(weeks=SCHEDULE_WEEKS))
+    return row
+
+
+def extend_schedule(session: Session, programme: ProgrammeRecord, start: date, until: date) -> int:
+    """Schedule the programme's sessions on their weekdays from ``start`` (or after
+    the last scheduled day) up to (not including) ``until``; returns how many were added."""
+    last = repo.last_scheduled_day(session, programme.id)
+    day = max(start, last + timedelta(days=1)) if last else start
+    by_weekday = {WEEKDAYS.index(d["weekday"]): i for i, d in enumerate(programme.days)}
+    added = 0
+    while day < until:
+        index = by_weekday.get(day.weekday())
+        if index is not None:
+            session.add(
+                ScheduledSession(
+                    profile_id=programme.profile_id, programme_id=programme.id, day_index=index, scheduled_on=day
+                )
+            )
+            added += 1
+        day += timedelta(days=1)
+    session.flush()
+    return added
+
+
+@dataclass(frozen=True)
+class ProgrammeView:
+    """The current programme with each item's current prescription."""
+
+    programme: ProgrammeRecord
+    prescriptions: dict[str, Prescription]
+    stopped: frozenset[str]
+
+
+def current_programme(session: Session, name: str = DEFAULT_PROFILE) -> ProgrammeView:
+    """The profile's current programme; raises :class:`NoProgramme` (with the reason)
+    or ``NotFound`` for an unknown profile."""
+    profile = repo.require_profile(session, name)
+    programme = repo.active_programme(session, profile.id)
+    if programme is None:
+        intake = repo.latest_intake(session, profile.id)
+        if intake is not None:
+            blocked = screen(Intake.model_validate(intake.answers))
+            if blocked.blocked:
+                raise NoProgramme(RedFlagBlocked(blocked).screening.message())
+        raise NoProgramme(f"profile {name!r} has no programme yet: answer the intake first")
+    rows = repo.prescriptions(session, programme.id)
+    return ProgrammeView(
+        programme,
+        {key: prescription_of(row) for key, row in rows.items()},
+        frozenset(key for key, row in rows.items() if row.stopped),
+    )
+
+
+def latest_decisions(session: Session, name: str = DEFAULT_PROFILE) -> list[ProgressionDecision]:
+    """The progression decisions after the profile's last finished session (oldest first)."""
+    profile = repo.require_profile(session, name)
+    last = next((s for s in repo.performed_sessions(session, profile.id, limit=5) if s.status != "in_progress"), None)
+    if last is None:
+        return []
+    from backfit.services.sessions import session_decisions  # sessions builds on profiles
+
+    return session_decisions(session, last.id)

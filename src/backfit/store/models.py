@@ -1,0 +1,197 @@
+"""SQLAlchemy models: the only place that knows the tables.
+
+Times are aware UTC datetimes; pain and effort are 0-10 integers; hold times
+are seconds. A person's data hangs off :class:`Profile`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from backfit.store.types import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[Any]: JSON()}  # noqa: RUF012
+
+
+class Profile(Base):
+    """One person being coached."""
+
+    __tablename__ = "profiles"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    created_at: Mapped[datetime]
+
+
+class IntakeRecord(Base):
+    """The intake answers as given (the Intake JSON, red-flag answers included)."""
+
+    __tablename__ = "intakes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"), index=True)
+    answers: Mapped[dict[str, Any]]
+    red_flags: Mapped[list[Any]] = mapped_column(doc="The red flags answered yes.")
+    clearance_confirmed: Mapped[bool] = mapped_column(Boolean)
+    cleared_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class ProgrammeRecord(Base):
+    """A weekly programme built from an intake; the newest active one is current."""
+
+    __tablename__ = "programmes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"), index=True)
+    intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id", ondelete="CASCADE"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    minutes_budget: Mapped[int] = mapped_column(Integer)
+    reasons: Mapped[list[Any]]
+    days: Mapped[list[Any]] = mapped_column(doc="Per session of the week: weekday and items (key, slot, reason).")
+    owned_equipment: Mapped[list[Any]]
+    created_at: Mapped[datetime]
+
+
+class CurrentPrescription(Base):
+    """What to do next of one programme item (``key``); progression rewrites it."""
+
+    __tablename__ = "current_prescriptions"
+    __table_args__ = (UniqueConstraint("programme_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(120))
+    exercise_id: Mapped[str] = mapped_column(String(80))
+    sets: Mapped[int]
+    reps: Mapped[int | None]
+    hold_s: Mapped[int | None]
+    rest_s: Mapped[int]
+    per_side: Mapped[bool] = mapped_column(Boolean)
+    up_s: Mapped[float] = mapped_column(Float)
+    pause_s: Mapped[float] = mapped_column(Float)
+    down_s: Mapped[float] = mapped_column(Float)
+    stopped: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime]
+
+
+class ScheduledSession(Base):
+    """A session the programme plans on a date."""
+
+    __tablename__ = "scheduled_sessions"
+    __table_args__ = (UniqueConstraint("programme_id", "scheduled_on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"), index=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    day_index: Mapped[int] = mapped_column(doc="Which session of the programme's week.")
+    scheduled_on: Mapped[date] = mapped_column(Date)
+
+
+class PerformedSession(Base):
+    """A session as done (or being done): the plan is frozen at its start."""
+
+    __tablename__ = "performed_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"), index=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    scheduled_session_id: Mapped[int | None] = mapped_column(ForeignKey("scheduled_sessions.id", ondelete="SET NULL"))
+    plan: Mapped[list[Any]] = mapped_column(doc="Items: key, exercise_id, family, step and the prescription.")
+    status: Mapped[str] = mapped_column(String(20), doc="in_progress, completed or ended_early.")
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    sets: Mapped[list[SetRecord]] = relationship(order_by="SetRecord.id", lazy="raise", viewonly=True)
+
+
+class SetRecord(Base):
+    """One finished set (one side of it for per-side exercises)."""
+
+    __tablename__ = "sets"
+    __table_args__ = (UniqueConstraint("performed_session_id", "item_index", "set_index", "side"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    performed_session_id: Mapped[int] = mapped_column(
+        ForeignKey("performed_sessions.id", ondelete="CASCADE"), index=True
+    )
+    item_index: Mapped[int]
+    exercise_id: Mapped[str] = mapped_column(String(80))
+    set_index: Mapped[int]
+    side: Mapped[str] = mapped_column(String(8), doc="'both', 'left' or 'right'.")
+    reps: Mapped[int | None]
+    hold_s: Mapped[float | None] = mapped_column(Float)
+    rpe: Mapped[int | None]
+    pain_during: Mapped[int | None]
+    completed: Mapped[bool] = mapped_column(Boolean)
+    recorded_at: Mapped[datetime]
+
+
+class ExerciseResult(Base):
+    """The responses to one exercise of a session."""
+
+    __tablename__ = "exercise_results"
+    __table_args__ = (UniqueConstraint("performed_session_id", "item_index"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    performed_session_id: Mapped[int] = mapped_column(
+        ForeignKey("performed_sessions.id", ondelete="CASCADE"), index=True
+    )
+    item_index: Mapped[int]
+    exercise_id: Mapped[str] = mapped_column(String(80))
+    skipped: Mapped[bool] = mapped_column(Boolean)
+    rpe: Mapped[int | None]
+    pain_during: Mapped[int | None]
+    radiating_symptoms: Mapped[bool] = mapped_column(Boolean)
+    recorded_at: Mapped[datetime]
+
+
+class CheckIn(Base):
+    """A pain rating (0-10): at a session's start or end, the next morning, or any time."""
+
+    __tablename__ = "checkins"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"), index=True)
+    performed_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("performed_sessions.id", ondelete="CASCADE"), index=True
+    )
+    moment: Mapped[str] = mapped_column(String(20), doc="session_start, session_end, next_morning or now.")
+    pain: Mapped[int]
+    recorded_at: Mapped[datetime]
+
+
+class PsfsRating(Base):
+    """One Patient-Specific Functional Scale item rated 0 (unable) to 10."""
+
+    __tablename__ = "psfs_ratings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"), index=True)
+    activity: Mapped[str] = mapped_column(String(120))
+    rating: Mapped[int]
+    rated_at: Mapped[datetime]
+
+
+class ProgressionDecision(Base):
+    """A progression decision for one programme item after a session, with reasons."""
+
+    __tablename__ = "progression_decisions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
+    performed_session_id: Mapped[int] = mapped_column(
+        ForeignKey("performed_sessions.id", ondelete="CASCADE"), index=True
+    )
+    key: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(20))
+    change: Mapped[str | None] = mapped_column(Text)
+    reasons: Mapped[list[Any]]
+    before: Mapped[dict[str, Any]]
+    after: Mapped[dict[str, Any]]
+    family: Mapped[str] = mapped_column(String(40))
+    step: Mapped[int] = mapped_column(doc="Ladder step of the exercise after the decision.")
+    decided_at: Mapped[datetime]

@@ -1,0 +1,122 @@
+"""`backfit checkin`, `history`, `progress`, `export` and `import`, run in-process."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+import backfit.cli.records
+import backfit.cli.session
+from backfit.cli.app import app
+from tests import factories as f
+
+assert backfit.cli.records
+
+
+class Backfit:
+    def __init__(self, tmp_path: Path, data: f.TestData) -> None:
+        self.tmp = tmp_path
+        self.env = {
+            "BACKFIT_DATA_DIR": str(tmp_path / "data"),
+            "BACKFIT_DATABASE_URL": f"sqlite:///{tmp_path / 'data' / 'backfit.db'}",
+            "BACKFIT_CATALOG_DIR": str(data.catalog_dir),
+            "BACKFIT_PROGRAMME_RULES": str(data.programme_file),
+            "COLUMNS": "160",
+        }
+
+    def __call__(self, *args: str) -> Result:
+        return CliRunner().invoke(app, list(args), env=self.env, catch_exceptions=False)
+
+    def file(self, name: str, value: object) -> str:
+        path = self.tmp / name
+        path.write_text(json.dumps(value))
+        return str(path)
+
+
+@pytest.fixture
+def backfit(tmp_path: Path, test_data: f.TestData) -> Backfit:
+    run = Backfit(tmp_path, test_data)
+    assert run("intake", "--answers", run.file("intake.json", f.intake_json())).exit_code == 0
+    script = run.file("script.json", {"pain_start": 3, "pain_end": 2})
+    for _ in range(2):
+        assert run("session", "--script", script, "--fast").exit_code == 0
+    return run
+
+
+def test_checkin_morning_pain_and_psfs(backfit: Backfit) -> None:
+    result = backfit("checkin", "--morning", "1", "--pain", "2", "--psfs", "bending to tie shoes=7")
+    assert result.exit_code == 0, result.output
+    assert "Morning pain 1/10 stored" in result.output
+    assert "PSFS stored: bending to tie shoes 7/10" in result.output
+    again = backfit("checkin", "--morning", "1")
+    assert again.exit_code == 4
+    assert "already recorded" in again.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(["--pain", "11"], "0-10", id="pain-out-of-range"),
+        pytest.param(["--psfs", "walking"], "activity=rating", id="psfs-malformed"),
+    ],
+)
+def test_checkin_rejects_bad_values(backfit: Backfit, args: list[str], message: str) -> None:
+    result = backfit("checkin", *args)
+    assert result.exit_code == 4
+    assert message in result.output
+
+
+def test_history_json(backfit: Backfit) -> None:
+    result = backfit("history", "--json")
+    assert result.exit_code == 0
+    rows = json.loads(result.stdout)
+    assert len(rows) == 2
+    assert rows[0]["status"] == "completed"
+    assert rows[0]["pain_start"] == 3
+    assert rows[0]["decisions"]
+    assert rows[0]["decisions"][0].startswith("progress")
+    table = backfit("history")
+    assert "History of default" in table.output
+    assert "5/5" in table.output
+
+
+def test_progress_writes_charts(backfit: Backfit, tmp_path: Path) -> None:
+    result = backfit("progress", "--out", str(tmp_path / "charts"))
+    assert result.exit_code == 0
+    names = sorted(p.name for p in (tmp_path / "charts").iterdir())
+    assert names == sorted(
+        f"{chart}.{ext}" for chart in ("adherence", "ladder", "pain", "volume") for ext in ("png", "svg")
+    )
+
+
+def test_export_import_round_trip_and_refusals(backfit: Backfit, tmp_path: Path, test_data: f.TestData) -> None:
+    backup = tmp_path / "backup.json"
+    assert backfit("export", "--format", "json", "--out", str(backup)).exit_code == 0
+    csv_out = backfit("export", "--format", "csv")
+    assert csv_out.stdout.splitlines()[0].startswith("profile,session_id")
+    assert len(csv_out.stdout.splitlines()) == 11
+    ics = backfit("export", "--format", "ics")
+    assert ics.stdout.startswith("BEGIN:VCALENDAR")
+    assert "BEGIN:VEVENT" in ics.stdout
+
+    (tmp_path / "other").mkdir()
+    elsewhere = Backfit(tmp_path / "other", test_data)
+    foreign = elsewhere.file("foreign.json", {"hello": "world"})
+    refused = elsewhere("import", foreign)
+    assert refused.exit_code == 4
+    assert "not a backfit backup" in refused.output
+    assert "nothing was changed" in refused.output
+    restored = elsewhere("import", str(backup))
+    assert restored.exit_code == 0, restored.output
+    again = tmp_path / "again.json"
+    assert elsewhere("export", "--format", "json", "--out", str(again)).exit_code == 0
+    first, second = json.loads(backup.read_text()), json.loads(again.read_text())
+    assert first.pop("exported_at")
+    assert second.pop("exported_at")
+    assert first == second
+    busy = elsewhere("import", str(backup))
+    assert busy.exit_code == 4
+    assert "already holds data" in busy.output

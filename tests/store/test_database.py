@@ -1,0 +1,120 @@
+"""Opening, migrating and guarding the database; each failure leaves data intact."""
+
+from __future__ import annotations
+
+import os
+import stat
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import func, inspect, select, text
+
+from backfit.store import DatabaseUnavailable, DataDirReadOnly, SchemaTooNew, open_database
+from backfit.store.database import head_revision, make_engine, stamped_revision
+from backfit.store.models import Base, Profile
+
+NOW = datetime(2024, 3, 1, 9, 30, tzinfo=UTC)
+
+
+def test_fresh_database_is_migrated_to_head(db_url: str) -> None:
+    db = open_database(db_url)
+    try:
+        assert stamped_revision(db.engine) == head_revision()
+        tables = set(inspect(db.engine).get_table_names())
+        assert set(Base.metadata.tables) <= tables
+    finally:
+        db.dispose()
+
+
+def test_migrations_match_the_models(db_url: str) -> None:
+    db = open_database(db_url)
+    try:
+        with db.engine.connect() as connection:
+            diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        assert diff == []
+    finally:
+        db.dispose()
+
+
+def test_reopening_keeps_data_and_times_stay_utc(db_url: str) -> None:
+    db = open_database(db_url)
+    with db.unit_of_work() as session:
+        session.add(Profile(name="ana", created_at=NOW))
+    db.dispose()
+    again = open_database(db_url)
+    try:
+        with again.unit_of_work() as session:
+            profile = session.scalars(select(Profile)).one()
+            assert profile.created_at == NOW
+            assert profile.created_at.tzinfo is not None
+    finally:
+        again.dispose()
+
+
+def test_database_from_a_newer_backfit_is_refused_and_untouched(db_url: str) -> None:
+    db = open_database(db_url)
+    with db.unit_of_work() as session:
+        session.add(Profile(name="ana", created_at=NOW))
+        session.execute(text("UPDATE alembic_version SET version_num = '9999_from_the_future'"))
+    db.dispose()
+    with pytest.raises(SchemaTooNew, match=r"9999_from_the_future.*upgrade backfit"):
+        open_database(db_url)
+    engine = make_engine(db_url)
+    try:
+        assert stamped_revision(engine) == "9999_from_the_future"
+        with engine.connect() as connection:
+            assert connection.execute(select(func.count()).select_from(Profile)).scalar() == 1
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param("postgresql+psycopg://nobody@127.0.0.1:1/backfit", id="postgres-port-closed"),
+        pytest.param("postgresql+psycopg://nobody@no-such-host.invalid/backfit", id="postgres-unknown-host"),
+        pytest.param("nosuchdialect://x/y", id="unknown-dialect"),
+        pytest.param("not a url at all", id="garbage"),
+    ],
+)
+def test_unreachable_database_gives_a_clear_error(url: str) -> None:
+    with pytest.raises(DatabaseUnavailable, match="database"):
+        open_database(url)
+
+
+def _snapshot(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.is_file()}
+
+
+@pytest.mark.parametrize("target", ["directory", "file"])
+def test_read_only_data_is_refused_and_left_intact(tmp_path: Path, target: str) -> None:
+    data = tmp_path / "data"
+    url = f"sqlite:///{data / 'backfit.db'}"
+    db = open_database(url)
+    with db.unit_of_work() as session:
+        session.add(Profile(name="ana", created_at=NOW))
+    db.dispose()
+    for suffix in ("-wal", "-shm"):
+        (data / f"backfit.db{suffix}").unlink(missing_ok=True)
+    before = _snapshot(data)
+    path = data if target == "directory" else data / "backfit.db"
+    mode = path.stat().st_mode
+    path.chmod(mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+    try:
+        with pytest.raises(DataDirReadOnly, match="read-only"):
+            open_database(url)
+        assert _snapshot(data) == before
+    finally:
+        path.chmod(mode)
+
+
+def test_data_directory_that_cannot_be_created(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    with pytest.raises(DataDirReadOnly, match="cannot create the data directory"):
+        open_database(f"sqlite:///{blocker / 'sub' / 'backfit.db'}")
+    assert blocker.read_text() == "not a directory"
+    assert os.listdir(tmp_path) == ["a-file"]
