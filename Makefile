@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 # Front-end packages from the npm registry (lock file integrity) and the pose model
 # packed for the browser, each checked against assets.sha256.
-$(ASSETS): $(STAMP) package.json package-lock.json assets.sha256 scripts/assets.py
+$(ASSETS): $(STAMP) package.json package-lock.json assets.sha256 scripts/assets.py scripts/build_pose_task.py
 	$(BIN)/python scripts/assets.py
 	touch $(ASSETS)
 

@@ -100,8 +100,10 @@ def read_answers(path: Path) -> Intake:
 
 @app.command()
 def intake(answers: AnswersOption = None, profile: ProfileOption = profiles.DEFAULT_PROFILE) -> None:
-    """Answer the intake questions (interactive without --answers) and the red-flag screen;
-    the answers are stored and, unless a red flag blocks it, your programme is built."""
+    """Answer the intake questions and the red-flag screen; builds your programme.
+
+    Interactive without --answers. The answers are stored; unless a red flag
+    blocks it (exit code 5), the programme is built from them."""
     if answers is not None:
         result = read_answers(answers)
     else:
@@ -156,8 +158,10 @@ def plan(
     profile: ProfileOption = profiles.DEFAULT_PROFILE,
     json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
-    """Show the weekly programme with the reason for each choice, and what changed after
-    the last session and why (from your stored answers, or previewed from --answers)."""
+    """Show your weekly programme with the reason for each choice, and what changed.
+
+    Without --answers: the stored programme with its current doses and what changed
+    after your last session, and why. With --answers: a preview, nothing stored."""
     preview = read_answers(answers) if answers is not None else None
     with services() as svc:
         rules = programme_rules_for(svc.settings, svc.catalog)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backfit.catalog.loader import Catalog
@@ -83,3 +84,21 @@ def record_psfs(
     session.add_all(rows)
     session.flush()
     return rows
+
+
+def recent_checkins(
+    session: Session,
+    *,
+    moments: tuple[str, ...] = ("now", "next_morning"),
+    limit: int = 20,
+    name: str = DEFAULT_PROFILE,
+) -> list[CheckIn]:
+    """The profile's latest check-ins of the given moments, newest first."""
+    profile = repo.require_profile(session, name)
+    query = (
+        select(CheckIn)
+        .where(CheckIn.profile_id == profile.id, CheckIn.moment.in_(moments))
+        .order_by(CheckIn.recorded_at.desc(), CheckIn.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))

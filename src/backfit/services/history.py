@@ -176,3 +176,23 @@ def progress_series(
         ladder=dict(ladder),
         baseline=baseline,
     )
+
+
+def data_version(session: Session, name: str = DEFAULT_PROFILE) -> tuple[int, ...]:
+    """A cheap fingerprint of everything the progress charts read for a profile:
+    it changes whenever a set, check-in, decision or scheduled session is added."""
+    profile = repo.require_profile(session, name)
+    sets = (
+        select(func.max(SetRecord.id))
+        .join(PerformedSession, PerformedSession.id == SetRecord.performed_session_id)
+        .where(PerformedSession.profile_id == profile.id)
+    )
+    decisions = (
+        select(func.max(ProgressionDecision.id))
+        .join(PerformedSession, PerformedSession.id == ProgressionDecision.performed_session_id)
+        .where(PerformedSession.profile_id == profile.id)
+    )
+    checkins = select(func.max(CheckIn.id)).where(CheckIn.profile_id == profile.id)
+    scheduled = select(func.max(ScheduledSession.id)).where(ScheduledSession.profile_id == profile.id)
+    performed = select(func.max(PerformedSession.id)).where(PerformedSession.profile_id == profile.id)
+    return (profile.id, *(session.scalar(q) or 0 for q in (sets, decisions, checkins, scheduled, performed)))

@@ -1,0 +1,249 @@
+"""Use case: live coaching from a stream of landmark frames (the browser runs the pose model).
+
+:class:`LiveCoach` feeds each frame to the same streaming :class:`backfit.pose.Analyzer`
+that ``backfit analyze`` uses and turns what it reports into plain JSON-ready
+events, plus the live state a screen needs between events (is the person holding
+the top position now, and for how long). :class:`LiveStreams` keeps coaches for a
+while after a connection drops, keyed by the client's stream id, so a reconnect
+continues the same set. Frames are ``(33, 4)`` normalised x, y, z, visibility, or
+``None`` when nobody is seen; times in seconds, strictly increasing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from backfit.catalog.schema import Exercise
+from backfit.pose import Analyzer, Event, Fault, Hold, PositionMismatch, Repetition, ViewAdvice
+from backfit.pose import landmarks as lm
+from backfit.services.analysis import IN_FRAME_MARGIN
+
+FRAMING_SETTLE_S = 0.5
+"""Seconds a framing problem (or its end) must last before it is reported."""
+
+_PARTS: tuple[tuple[str, tuple[int, ...]], ...] = (
+    ("feet", (lm.LEFT_ANKLE, lm.RIGHT_ANKLE)),
+    ("knees", (lm.LEFT_KNEE, lm.RIGHT_KNEE)),
+    ("hips", (lm.LEFT_HIP, lm.RIGHT_HIP)),
+    ("shoulders", (lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER)),
+)
+_NOBODY = "nobody"
+_POSITION_WORDS = {
+    "supine": "lying on your back",
+    "prone": "lying face down",
+    "kneeling": "kneeling",
+    "half-kneeling": "half-kneeling",
+    "standing": "standing",
+    "unknown": "in a position it cannot recognise",
+}
+
+JSONDict = dict[str, Any]
+
+
+def out_of_frame(frame: lm.FloatArray) -> str | None:
+    """Which key body part of a ``(33, 4)`` frame is outside the image (``"nobody"`` if no person), else None."""
+    if not np.isfinite(frame[:, :2]).all():
+        return _NOBODY
+    xy = frame[:, :2]
+    for part, points in _PARTS:
+        p = xy[list(points)]
+        if ((p < -IN_FRAME_MARGIN) | (p > 1 + IN_FRAME_MARGIN)).any():
+            return part
+    return None
+
+
+def framing_text(problem: str | None) -> str:
+    """What to tell the person about a framing problem from :func:`out_of_frame`."""
+    if problem is None:
+        return "Your whole body is in view."
+    if problem == _NOBODY:
+        return "The camera does not see you: step into view, with your whole body in the picture."
+    return f"Your {problem} are out of the frame: move the camera back so your whole body shows."
+
+
+def position_text(event: PositionMismatch) -> str:
+    expected = " or ".join(_POSITION_WORDS.get(p, p) for p in event.expected)
+    return f"This exercise is done {expected}; the camera sees you {_POSITION_WORDS.get(event.seen, event.seen)}."
+
+
+def event_json(event: Event) -> JSONDict:
+    """One analyzer event as a JSON-ready dict with a ``type`` (times in seconds, values in their units)."""
+    if isinstance(event, Repetition):
+        return {"type": "repetition", "count": event.index, "t": event.end, "peak": event.peak_value}
+    if isinstance(event, Hold):
+        return {"type": "hold", "seconds": event.duration, "start": event.start, "end": event.end}
+    if isinstance(event, Fault):
+        return {
+            "type": "fault",
+            "text": event.text,
+            "quantity": event.quantity,
+            "t": event.time,
+            "value": event.value,
+            "op": event.op,
+            "bound": event.bound,
+        }
+    if isinstance(event, ViewAdvice):
+        return {"type": "view", "text": event.text, "quantity": event.quantity, "t": event.time}
+    if isinstance(event, PositionMismatch):
+        return {
+            "type": "position",
+            "text": position_text(event),
+            "expected": list(event.expected),
+            "seen": event.seen,
+            "t": event.time,
+        }
+    return {  # Step
+        "type": "step",
+        "count": event.index,
+        "side": event.side,
+        "lift_ratio": event.lift_ratio,
+        "pelvic_drop_deg": event.pelvic_drop_deg,
+        "pelvis_dropped": event.pelvis_dropped,
+    }
+
+
+@dataclass
+class LiveCoach:
+    """One set watched live: ``feed(t, frame)`` returns the events it completes, :meth:`state` the live state."""
+
+    exercise: Exercise
+    aspect: float = 4 / 3
+    analyzer: Analyzer = field(init=False)
+    last_seq: int = -1
+    last_t: float | None = None
+    held_s: float = 0.0
+    holds: int = 0
+    faults: list[JSONDict] = field(default_factory=list)
+    hold_start: float | None = None
+    framing: str | None = None
+    _framing_candidate: tuple[str | None, float] | None = None
+    finished: bool = False
+
+    def __post_init__(self) -> None:
+        self.analyzer = Analyzer(self.exercise, self.aspect)
+
+    def feed(self, t: float, frame: lm.FloatArray | None) -> list[JSONDict]:
+        """One frame ``(33, 4)`` (or None: nobody seen) at ``t`` s; a frame cut by the image edge is not measured."""
+        return self.feed_many([t], [frame])
+
+    def feed_many(self, times: list[float], frames: list[lm.FloatArray | None]) -> list[JSONDict]:
+        """Frames in time order (each ``(33, 4)`` or None) in one vectorised analyzer call; returns their events.
+
+        The live hold state follows the last frame of the chunk.
+        """
+        data = np.full((len(frames), 33, 4), np.nan)
+        out: list[JSONDict] = []
+        for i, (t, frame) in enumerate(zip(times, frames, strict=True)):
+            if frame is not None:
+                data[i] = frame
+            problem = out_of_frame(data[i])
+            out += self._framing(t, problem)
+            if problem is not None:
+                data[i] = np.nan
+        events = self.analyzer.update_many(np.asarray(times, dtype=np.float64), data)
+        self.last_t = times[-1]
+        self._track_hold(times[-1])
+        return out + self._record(events)
+
+    def finish(self) -> list[JSONDict]:
+        """End the set: a repetition still at the top counts if it reached the peak."""
+        if self.finished:
+            return []
+        self.finished = True
+        return self._record(self.analyzer.finish())
+
+    def state(self) -> JSONDict:
+        """Reps so far, whether the top position is held now and for how long (s), total held (s), view."""
+        holding = self.hold_start is not None and self.last_t is not None
+        current = (self.last_t or 0.0) - (self.hold_start or 0.0) if holding else 0.0
+        position = self.analyzer.position
+        return {
+            "reps": self.analyzer.repetitions,
+            "holding": holding,
+            "hold_s": round(current, 3),
+            "held_s": round(self.held_s, 3),
+            "holds": self.holds,
+            "view": self.analyzer.view.value,
+            "position": position.value if position is not None else None,
+            "framing": self.framing,
+        }
+
+    def _track_hold(self, t: float) -> None:
+        machine = self.analyzer.machine
+        value = self.analyzer.last_signal
+        at_top = machine.in_rep and value == value and machine.sign * value >= machine.peak
+        if at_top and self.hold_start is None:
+            self.hold_start = t
+        elif not at_top:
+            self.hold_start = None
+
+    def _framing(self, t: float, problem: str | None) -> list[JSONDict]:
+        if problem == self.framing:
+            self._framing_candidate = None
+            return []
+        if self._framing_candidate is None or self._framing_candidate[0] != problem:
+            self._framing_candidate = (problem, t)
+        if t - self._framing_candidate[1] < FRAMING_SETTLE_S:
+            return []
+        self.framing, self._framing_candidate = problem, None
+        return [{"type": "framing", "ok": problem is None, "problem": problem, "text": framing_text(problem), "t": t}]
+
+    def _record(self, events: list[Event]) -> list[JSONDict]:
+        out = [event_json(e) for e in events]
+        for e in out:
+            if e["type"] == "hold":
+                self.held_s += e["seconds"]
+                self.holds += 1
+            elif e["type"] == "fault":
+                self.faults.append(e)
+        return out
+
+
+StreamKey = tuple[int, int, str]
+"""(session id, item index, client-chosen stream id)."""
+
+
+class LiveStreams:
+    """Coaches by stream, kept ``keep_s`` seconds after their last use (at most ``limit``, oldest dropped first)."""
+
+    def __init__(self, keep_s: float = 600.0, limit: int = 1000, clock: Callable[[], float] = time.monotonic) -> None:
+        self.keep_s = keep_s
+        self.limit = limit
+        self.clock = clock
+        self._coaches: OrderedDict[StreamKey, tuple[LiveCoach, float]] = OrderedDict()
+
+    def get(self, key: StreamKey, make: Callable[[], LiveCoach]) -> tuple[LiveCoach, bool]:
+        """The coach of ``key`` (and True when it resumes an earlier connection), or a new one from ``make``."""
+        self._expire()
+        found = self._coaches.pop(key, None)
+        coach, resumed = (found[0], True) if found is not None else (make(), False)
+        self._coaches[key] = (coach, self.clock())
+        while len(self._coaches) > self.limit:
+            self._coaches.popitem(last=False)
+        return coach, resumed
+
+    def touch(self, key: StreamKey) -> None:
+        found = self._coaches.get(key)
+        if found is not None:
+            self._coaches[key] = (found[0], self.clock())
+            self._coaches.move_to_end(key)
+
+    def drop(self, key: StreamKey) -> None:
+        self._coaches.pop(key, None)
+
+    def __len__(self) -> int:
+        return len(self._coaches)
+
+    def _expire(self) -> None:
+        now = self.clock()
+        while self._coaches:
+            key, (_, used) = next(iter(self._coaches.items()))
+            if now - used < self.keep_s:
+                break
+            del self._coaches[key]

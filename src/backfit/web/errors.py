@@ -1,0 +1,44 @@
+"""Errors as pages for people and as JSON for the API: never a traceback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
+
+from backfit.web.state import AppState
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
+
+
+def describe(errors: list[dict[str, Any]]) -> list[str]:
+    """One readable line per validation error: where, and what is wrong."""
+    out = []
+    for error in errors:
+        where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path"))
+        out.append(f"{where}: {error.get('msg', 'invalid')}" if where else str(error.get("msg", "invalid")))
+    return out
+
+
+async def http_error(request: Request, exc: HTTPException) -> Response:
+    if wants_json(request):
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+    state: AppState = request.app.state.backfit
+    response: Response = state.render(
+        request, "error.html", status_code=exc.status_code, status=exc.status_code, message=exc.detail
+    )
+    return response
+
+
+async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+    problems = describe(list(exc.errors()))
+    if wants_json(request):
+        return JSONResponse({"detail": "invalid input", "errors": problems}, status_code=422)
+    state: AppState = request.app.state.backfit
+    response: Response = state.render(request, "error.html", status_code=422, status=422, message="; ".join(problems))
+    return response

@@ -1,0 +1,217 @@
+"""The live coach's WebSocket: landmarks in, analysis events out.
+
+``/ws/live/{session_id}?item=N&stream=ID&aspect=W/H``: the browser runs the pose
+model and sends one text message per video frame::
+
+    {"type": "frame", "seq": 12, "t": 3.217, "landmarks": [[x, y, z, visibility], ...33] | null}
+
+``seq`` (integer) and ``t`` (seconds) must strictly increase; ``landmarks`` is
+33 rows of 4 finite numbers (normalised image x, y, depth z, visibility 0..1),
+or ``null`` when nobody is seen. Each frame is answered::
+
+    {"type": "ack", "seq": 12, "events": [...], "state": {"reps": 1, "holding": true, "hold_s": 0.8, ...}}
+
+(acks are cumulative: under load, frames that arrived together are analysed in
+one vectorised chunk and answered by one ack with the last ``seq``), with the
+events of :func:`backfit.services.live.event_json` (repetition, hold,
+fault, view, position, framing, step). ``{"type": "end"}`` closes the set and is
+answered by ``{"type": "summary", ...}``. A message that is not valid JSON, too
+large (over :data:`MAX_MESSAGE_BYTES`), of the wrong shape or out of order is
+answered by ``{"type": "error", "detail": ...}`` and the connection keeps serving.
+
+Resuming: the analysis of a stream is kept for a while after its connection
+drops (:class:`backfit.services.live.LiveStreams`); reconnecting with the same
+``stream`` continues the same set, and the ``hello`` message says how far it got
+(``last_seq``), so the client sends only later frames.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from fastapi import APIRouter, FastAPI, Query, WebSocket, WebSocketDisconnect
+from pydantic import Field, StrictInt, TypeAdapter, ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from backfit.catalog.schema import Exercise
+from backfit.pose import landmarks as lm
+from backfit.services import player
+from backfit.services.live import LiveCoach, LiveStreams, StreamKey
+from backfit.store.errors import NotFound
+from backfit.web.schemas import Payload
+from backfit.web.state import AppState
+
+MAX_MESSAGE_BYTES = 16 * 1024
+"""A frame is about 2.5 KB of JSON; anything above this is refused unread."""
+
+router = APIRouter()
+
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+Row = Annotated[list[Finite], Field(min_length=4, max_length=4)]
+
+
+class LiveFrame(Payload):
+    type: Literal["frame"]
+    seq: StrictInt = Field(ge=0, le=2**53)
+    t: float = Field(ge=0, le=1e7, allow_inf_nan=False, description="Seconds on the client's monotonic clock.")
+    landmarks: Annotated[list[Row], Field(min_length=33, max_length=33)] | None
+
+
+class LiveEnd(Payload):
+    type: Literal["end"]
+
+
+Message = TypeAdapter[LiveFrame | LiveEnd](Annotated[LiveFrame | LiveEnd, Field(discriminator="type")])
+
+
+def install(app: FastAPI, streams: LiveStreams | None = None) -> None:
+    """Serve the live WebSocket on ``app``, keeping analyses in ``streams``."""
+    app.state.live_streams = streams or LiveStreams()
+    app.include_router(router)
+
+
+def _exercise(state: AppState, session_id: int, item: int) -> Exercise:
+    with state.unit_of_work() as session:
+        items = player.player_state(session, session_id, state.catalog).items
+    if not 0 <= item < len(items):
+        raise NotFound(f"item {item} is not an exercise of session {session_id}")
+    exercise = state.catalog.get(items[item].exercise_id)
+    if exercise is None or exercise.analysis is None:
+        raise NotFound(f"the camera cannot follow item {item} of session {session_id}")
+    return exercise
+
+
+def _describe(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"])
+    return f"{where}: {first['msg']}" if where else first["msg"]
+
+
+@router.websocket("/ws/live/{session_id}")
+async def live(
+    websocket: WebSocket,
+    session_id: int,
+    item: Annotated[int, Query(ge=0, le=50)],
+    stream: Annotated[str, Query(pattern=r"^[A-Za-z0-9_-]{1,64}$")],
+    aspect: Annotated[float, Query(gt=0.2, lt=5.0)] = 4 / 3,
+) -> None:
+    state: AppState = websocket.app.state.backfit
+    streams: LiveStreams = websocket.app.state.live_streams
+    await websocket.accept()
+    try:
+        exercise = await run_in_threadpool(_exercise, state, session_id, item)
+    except NotFound as exc:
+        await websocket.send_json({"type": "error", "detail": str(exc), "fatal": True})
+        await websocket.close(code=1008)
+        return
+    key: StreamKey = (session_id, item, stream)
+    coach, resumed = streams.get(key, lambda: LiveCoach(exercise, aspect))
+    await websocket.send_json(
+        {
+            "type": "hello",
+            "exercise_id": exercise.id,
+            "resumed": resumed,
+            "last_seq": coach.last_seq,
+            "state": coach.state(),
+            "max_bytes": MAX_MESSAGE_BYTES,
+        }
+    )
+    inbox: asyncio.Queue[str | bytes | None] = asyncio.Queue()
+    reader = asyncio.create_task(_read(websocket, inbox))
+    try:
+        while True:
+            batch = [await inbox.get()]
+            while not inbox.empty() and batch[-1] is not None:
+                batch.append(inbox.get_nowait())
+            messages = [m for m in batch if m is not None]
+            for reply in handle_many(coach, messages):
+                await websocket.send_json(reply)
+                if reply["type"] == "summary":
+                    streams.drop(key)
+            if batch[-1] is None:
+                break
+    except WebSocketDisconnect:
+        pass
+    finally:
+        reader.cancel()
+        streams.touch(key)
+
+
+async def _read(websocket: WebSocket, inbox: asyncio.Queue[str | bytes | None]) -> None:
+    """Queue every client message (None at the end): frames that pile up under load are analysed in one chunk."""
+    try:
+        while True:
+            await inbox.put(await _receive_text(websocket))
+    except WebSocketDisconnect:
+        await inbox.put(None)
+
+
+async def _receive_text(websocket: WebSocket) -> str | bytes:
+    message = await websocket.receive()
+    if message["type"] == "websocket.disconnect":
+        raise WebSocketDisconnect(message.get("code", 1000))
+    text: str | None = message.get("text")
+    return text if text is not None else message.get("bytes") or b""
+
+
+def handle(coach: LiveCoach, raw: str | bytes) -> dict[str, Any]:
+    """The reply to one client message (never raises on bad input: errors are replies)."""
+    return handle_many(coach, [raw])[0]
+
+
+def handle_many(coach: LiveCoach, messages: list[str | bytes]) -> list[dict[str, Any]]:
+    """The replies to client messages received together, in order; consecutive valid frames are analysed
+    in one chunk and answered by one ``ack`` carrying the last frame's ``seq`` (acks are cumulative)."""
+    replies: list[dict[str, Any]] = []
+    seqs: list[int] = []
+    times: list[float] = []
+    frames: list[lm.FloatArray | None] = []
+
+    def flush() -> None:
+        if seqs:
+            events = coach.feed_many(times, frames)
+            replies.append({"type": "ack", "seq": seqs[-1], "events": events, "state": coach.state()})
+            seqs.clear()
+            times.clear()
+            frames.clear()
+
+    for raw in messages:
+        message = parse(raw)
+        if isinstance(message, dict):
+            flush()
+            replies.append(message)
+        elif isinstance(message, LiveEnd):
+            flush()
+            events = coach.finish()
+            replies.append({"type": "summary", "events": events, "state": coach.state(), "faults": coach.faults})
+        elif coach.finished:
+            replies.append({"type": "error", "seq": message.seq, "detail": "this set has ended: start a new stream"})
+        elif message.seq <= coach.last_seq:
+            flush()
+            replies.append(
+                {"type": "error", "seq": message.seq, "detail": f"seq must increase (last was {coach.last_seq})"}
+            )
+        elif (last_t := times[-1] if times else coach.last_t) is not None and message.t <= last_t:
+            flush()
+            replies.append({"type": "error", "seq": message.seq, "detail": f"t must increase (last was {last_t})"})
+        else:
+            coach.last_seq = message.seq
+            seqs.append(message.seq)
+            times.append(message.t)
+            frames.append(None if message.landmarks is None else np.asarray(message.landmarks, dtype=np.float64))
+    flush()
+    return replies
+
+
+def parse(raw: str | bytes) -> LiveFrame | LiveEnd | dict[str, Any]:
+    """A validated client message, or the error reply for it."""
+    if isinstance(raw, bytes):
+        return {"type": "error", "detail": "send text messages (JSON), not binary ones"}
+    if len(raw) > MAX_MESSAGE_BYTES or len(raw.encode()) > MAX_MESSAGE_BYTES:
+        return {"type": "error", "detail": f"message larger than {MAX_MESSAGE_BYTES} bytes"}
+    try:
+        return Message.validate_json(raw)
+    except ValidationError as exc:
+        return {"type": "error", "detail": _describe(exc)}

@@ -1,0 +1,281 @@
+"""The JSON API: the same operations as the pages, with validated payloads and
+clear 4xx errors. Documented by the generated OpenAPI document at /openapi.json."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
+from pydantic import ValidationError
+
+from backfit.catalog.schema import Equipment, Exercise, Family, Kind, Position
+from backfit.plan.intake import Intake, screen
+from backfit.services import checkins, exports, player, profiles, sessions
+from backfit.services.files import describe_validation_error
+from backfit.services.history import history
+from backfit.services.programmes import programme_read
+from backfit.store.errors import ImportRejected, NotFound
+from backfit.web.routes.library import search
+from backfit.web.schemas import (
+    AnswerCreate,
+    AnswerRead,
+    CheckInCreate,
+    CheckInRead,
+    ExerciseSummary,
+    FinishCreate,
+    FinishRead,
+    HistoryItemRead,
+    ImportRead,
+    ProgrammeRead,
+    PsfsCreate,
+    ScreeningRead,
+    SessionCreate,
+    SessionRead,
+    SetCreate,
+    SetRead,
+)
+from backfit.web.state import AppState, app_state
+from backfit.web.views import decisions_read, screening_read, session_read
+
+router = APIRouter(prefix="/api", tags=["api"])
+State = Annotated[AppState, Depends(app_state)]
+SessionId = Annotated[int, Path(ge=1, le=2_147_483_647, description="A session's id.")]
+ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"description": "Not found"},
+    409: {"description": "Conflicts with the current state"},
+    422: {"description": "Invalid input"},
+}
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
+
+
+def summary(ex: Exercise) -> ExerciseSummary:
+    return ExerciseSummary(
+        id=ex.id,
+        name=ex.name,
+        position=ex.position.value,
+        equipment=[e.value for e in ex.equipment],
+        kind=ex.kind.value,
+        family=ex.ladder.family.value,
+        step=ex.ladder.step,
+        camera_checks=len(ex.camera_cues),
+    )
+
+
+@router.get("/exercises", response_model=list[ExerciseSummary])
+def list_exercises(
+    state: State,
+    q: Annotated[str, Query(max_length=100)] = "",
+    position: Position | None = None,
+    equipment: Equipment | None = None,
+    kind: Kind | None = None,
+    family: Family | None = None,
+) -> list[ExerciseSummary]:
+    """The routine's exercises, filtered, in ladder order."""
+    return [summary(ex) for ex in search(state, q, position, equipment, kind, family)]
+
+
+@router.get("/exercises/{exercise_id}", response_model=Exercise, responses=ERRORS)
+def get_exercise(state: State, exercise_id: str) -> Exercise:
+    """One exercise record: steps, cues, dosage, ladder, safety notes, keyframes."""
+    exercise = state.catalog.get(exercise_id)
+    if exercise is None:
+        raise HTTPException(404, f"unknown exercise id '{exercise_id}'")
+    return exercise
+
+
+@router.post("/intake", response_model=ScreeningRead, responses=ERRORS)
+def post_intake(state: State, intake: Intake) -> ScreeningRead:
+    """Store intake answers; builds the programme unless a red flag blocks it."""
+    with state.unit_of_work() as session:
+        profiles.save_intake(session, intake, catalog=state.catalog, rules=state.rules, now=state.now())
+    return screening_read(screen(intake))
+
+
+@router.get("/programme", response_model=ProgrammeRead, responses=ERRORS)
+def get_programme(state: State) -> ProgrammeRead:
+    """The current programme with each item's prescription and reason."""
+    with state.unit_of_work() as session:
+        try:
+            return programme_read(profiles.current_programme(session), state.catalog, state.rules.transition_s)
+        except profiles.NoProgramme as exc:
+            raise HTTPException(409, str(exc)) from None
+        except NotFound:
+            raise HTTPException(404, "no intake yet: POST /api/intake first") from None
+
+
+def _session(state: AppState, session: Any, performed_id: SessionId) -> SessionRead:
+    try:
+        return session_read(player.player_state(session, performed_id, state.catalog), state.catalog)
+    except NotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+
+
+@router.post("/sessions", response_model=SessionRead, status_code=201, responses=ERRORS)
+def start_session(state: State, payload: SessionCreate, response: Response) -> SessionRead:
+    """Start today's session (or return the unfinished one, to resume it: status 200)."""
+    with state.unit_of_work() as session:
+        try:
+            open_one = sessions.open_session(session)
+            if open_one is not None:
+                response.status_code = 200
+                return _session(state, session, open_one.id)
+            performed = sessions.start_session(
+                session, catalog=state.catalog, pain_start=payload.pain_start, now=state.now()
+            )
+        except profiles.NoProgramme as exc:
+            raise HTTPException(409, str(exc)) from None
+        except NotFound:
+            raise HTTPException(404, "no intake yet: POST /api/intake first") from None
+        return _session(state, session, performed.id)
+
+
+@router.get("/sessions/{performed_id}", response_model=SessionRead, responses=ERRORS)
+def get_session(state: State, performed_id: SessionId) -> SessionRead:
+    """A session's plan, what is done, and the steps still to do."""
+    with state.unit_of_work() as session:
+        return _session(state, session, performed_id)
+
+
+@router.post("/sessions/{performed_id}/sets", response_model=SetRead, status_code=201, responses=ERRORS)
+def post_set(state: State, performed_id: SessionId, payload: SetCreate, response: Response) -> SetRead:
+    """Store one finished set at once. Sending the same set again changes nothing (200)."""
+    with state.unit_of_work() as session:
+        try:
+            finished, created = player.record_set(
+                session, performed_id, state.catalog, now=state.now(), **payload.model_dump()
+            )
+        except NotFound as exc:
+            raise HTTPException(404, str(exc)) from None
+        except player.Rejected as exc:
+            raise HTTPException(409, str(exc)) from None
+    if not created:
+        response.status_code = 200
+    key = finished.key
+    return SetRead(
+        item_index=key.item_index,
+        set_index=key.set_index,
+        side=key.side,
+        reps=finished.reps,
+        hold_s=finished.hold_s,
+        completed=finished.completed,
+        created=created,
+    )
+
+
+RADIATING_WARNING = (
+    "Pain spreading below the knee, numbness or tingling: stop this exercise and ask a doctor or physiotherapist."
+)
+
+
+@router.post("/sessions/{performed_id}/answers", response_model=AnswerRead, status_code=201, responses=ERRORS)
+def post_answer(state: State, performed_id: SessionId, payload: AnswerCreate, response: Response) -> AnswerRead:
+    """Store effort (RPE) and pain after an exercise (or that it was skipped)."""
+    with state.unit_of_work() as session:
+        try:
+            created = player.record_answer(
+                session, performed_id, state.catalog, now=state.now(), **payload.model_dump()
+            )
+        except NotFound as exc:
+            raise HTTPException(404, str(exc)) from None
+        except player.Rejected as exc:
+            raise HTTPException(409, str(exc)) from None
+    if not created:
+        response.status_code = 200
+    warning = RADIATING_WARNING if payload.radiating_symptoms else None
+    return AnswerRead(item_index=payload.item_index, created=created, warning=warning)
+
+
+@router.post("/sessions/{performed_id}/finish", response_model=FinishRead, responses=ERRORS)
+def finish(state: State, performed_id: SessionId, payload: FinishCreate) -> FinishRead:
+    """Close the session and run the progression rules; returns each decision with its reasons."""
+    with state.unit_of_work() as session:
+        try:
+            performed = player.require_session(session, performed_id)
+            if performed.status != "in_progress":
+                raise HTTPException(409, f"session {performed_id} is already {performed.status.replace('_', ' ')}")
+            done = sessions.finish_session(
+                session, performed_id, catalog=state.catalog, pain_end=payload.pain_end, now=state.now()
+            )
+        except NotFound as exc:
+            raise HTTPException(404, str(exc)) from None
+        return FinishRead(id=performed_id, status=done.status, decisions=decisions_read(done.decisions))
+
+
+@router.get("/history", response_model=list[HistoryItemRead], responses=ERRORS)
+def get_history(state: State, limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[HistoryItemRead]:
+    """Past sessions, newest first."""
+    with state.unit_of_work() as session:
+        try:
+            rows = history(session, limit=limit)
+        except NotFound:
+            return []
+    return [HistoryItemRead(**row.__dict__) for row in rows]
+
+
+@router.post("/checkins", response_model=CheckInRead, status_code=201, responses=ERRORS)
+def post_checkin(state: State, payload: CheckInCreate) -> CheckInRead:
+    """Pain now, or the next-morning pain for the last session (which may revise its decisions)."""
+    with state.unit_of_work() as session:
+        try:
+            if payload.moment == "now":
+                checkins.record_pain_now(session, pain=payload.pain, now=state.now())
+                return CheckInRead(moment="now", pain=payload.pain)
+            decisions = checkins.record_next_morning(session, pain=payload.pain, catalog=state.catalog, now=state.now())
+        except NotFound as exc:
+            raise HTTPException(404, str(exc)) from None
+        except ValueError as exc:
+            raise HTTPException(409, str(exc)) from None
+        return CheckInRead(moment="next_morning", pain=payload.pain, decisions=decisions_read(decisions))
+
+
+@router.post("/psfs", status_code=201, responses=ERRORS)
+def post_psfs(state: State, payload: PsfsCreate) -> dict[str, int]:
+    """Re-rate the Patient-Specific Functional Scale activities (0-10 each)."""
+    with state.unit_of_work() as session:
+        try:
+            rows = checkins.record_psfs(session, payload.ratings, now=state.now())
+        except NotFound as exc:
+            raise HTTPException(404, str(exc)) from None
+        except ValueError as exc:
+            raise HTTPException(422, str(exc)) from None
+        return {row.activity: row.rating for row in rows}
+
+
+EXPORT_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8", "ics": "text/calendar; charset=utf-8"}
+
+
+@router.get("/export", responses=ERRORS)
+def export(state: State, format: Literal["json", "csv", "ics"] = "json") -> Response:
+    """A complete JSON backup, the CSV of sets, or an iCalendar file of upcoming sessions."""
+    with state.unit_of_work() as session:
+        try:
+            if format == "json":
+                body: bytes = json.dumps(exports.export_backup(session, now=state.now()), indent=1).encode()
+            elif format == "csv":
+                body = exports.export_sets_csv(session).encode()
+            else:
+                body = exports.export_calendar(session, now=state.now())
+        except NotFound as exc:
+            raise HTTPException(404, str(exc)) from None
+    filename = f"backfit-{state.now():%Y%m%d}.{format}"
+    return Response(
+        body, media_type=EXPORT_TYPES[format], headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
+
+
+@router.post("/import", response_model=ImportRead, responses=ERRORS)
+async def import_backup(request: Request, state: State, replace: bool = False) -> ImportRead:
+    """Restore a JSON backup (the request body). Nothing changes unless the whole file is valid."""
+    raw = await request.body()
+    if len(raw) > MAX_IMPORT_BYTES:
+        raise HTTPException(413, "the backup is larger than 50 MB")
+    try:
+        data = exports.load_backup_text(raw)
+        with state.unit_of_work() as session:
+            counts = exports.import_backup(session, data, replace=replace)
+    except ImportRejected as exc:
+        raise HTTPException(422, str(exc)) from None
+    except ValidationError as exc:
+        raise HTTPException(422, describe_validation_error(exc)) from None
+    return ImportRead(restored=counts)

@@ -1,0 +1,74 @@
+"""The exercise library: search and filter, and a page per exercise."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+
+from backfit.catalog.schema import Equipment, Exercise, Family, Kind, Position
+from backfit.plan.model import Prescription
+from backfit.web.state import AppState, app_state
+
+router = APIRouter(include_in_schema=False)
+State = Annotated[AppState, Depends(app_state)]
+
+
+def search(
+    state: AppState,
+    q: str,
+    position: Position | None,
+    equipment: Equipment | None,
+    kind: Kind | None,
+    family: Family | None,
+) -> list[Exercise]:
+    """Catalog filter plus a case-insensitive text search over names, aliases, targets and cues."""
+    found = state.catalog.filter(equipment=equipment, position=position, kind=kind, family=family)
+    words = q.lower().split()
+    if not words:
+        return found
+
+    def text(ex: Exercise) -> str:
+        return " ".join([ex.id, ex.name, *ex.aliases, *ex.targets, *(c.text for c in ex.cues)]).lower()
+
+    return [ex for ex in found if all(w in text(ex) for w in words)]
+
+
+@router.get("/exercises")
+def library(
+    request: Request,
+    state: State,
+    q: Annotated[str, Query(max_length=100)] = "",
+    position: Position | None = None,
+    equipment: Equipment | None = None,
+    kind: Kind | None = None,
+    family: Family | None = None,
+) -> Any:
+    found = search(state, q, position, equipment, kind, family)
+    context: dict[str, Any] = {
+        "exercises": found,
+        "q": q,
+        "selected": {"position": position, "equipment": equipment, "kind": kind, "family": family},
+        "options": {
+            "position": list(Position),
+            "equipment": list(Equipment),
+            "kind": list(Kind),
+            "family": list(Family),
+        },
+    }
+    template = "_exercise_list.html" if request.headers.get("HX-Request") else "library.html"
+    return state.render(request, template, **context)
+
+
+@router.get("/exercises/{exercise_id}")
+def exercise_page(request: Request, state: State, exercise_id: str) -> Any:
+    exercise = state.catalog.get(exercise_id)
+    if exercise is None:
+        raise HTTPException(404, f"There is no exercise '{exercise_id}' in the routine.")
+    return state.render(
+        request,
+        "exercise.html",
+        exercise=exercise,
+        dose=Prescription.default_for(exercise).summary(),
+        ladder=state.catalog.ladder(exercise.ladder.family),
+    )

@@ -1,0 +1,156 @@
+"""First run: the welcome, the intake with its red-flag screen, and the programme."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse
+from pydantic import ValidationError
+
+from backfit.plan.intake import EXPERIENCE_QUESTION, RED_FLAG_QUESTIONS, Experience, Intake, RedFlag, screen
+from backfit.services import profiles
+from backfit.services.files import describe_validation_error
+from backfit.services.programmes import programme_read
+from backfit.store import repositories as repo
+from backfit.web.state import AppState, app_state
+
+router = APIRouter(include_in_schema=False)
+State = Annotated[AppState, Depends(app_state)]
+EQUIPMENT_CHOICES = [
+    ("ball", "An exercise ball"),
+    ("band", "A resistance band"),
+    ("block", "A yoga block or firm cushion"),
+]
+
+
+def latest_answers(state: AppState) -> dict[str, Any] | None:
+    with state.unit_of_work() as session:
+        profile = repo.profile_by_name(session, profiles.DEFAULT_PROFILE)
+        if profile is None:
+            return None
+        record = repo.latest_intake(session, profile.id)
+        return dict(record.answers) if record is not None else None
+
+
+@router.get("/")
+def home(request: Request, state: State) -> Any:
+    if latest_answers(state) is None:
+        return state.render(request, "welcome.html")
+    return RedirectResponse("/today", status_code=303)
+
+
+def _form_context(values: dict[str, Any], errors: list[str]) -> dict[str, Any]:
+    return {
+        "questions": RED_FLAG_QUESTIONS,
+        "experience_question": EXPERIENCE_QUESTION,
+        "experiences": list(Experience),
+        "equipment_choices": EQUIPMENT_CHOICES,
+        "values": values,
+        "errors": errors,
+    }
+
+
+@router.get("/intake")
+def intake_form(request: Request, state: State) -> Any:
+    values = latest_answers(state) or {}
+    return state.render(request, "intake.html", **_form_context(values, []))
+
+
+def answers_from_form(form: Any) -> dict[str, Any]:
+    """Raw intake answers from the submitted form fields (validated afterwards)."""
+
+    def number(name: str) -> Any:
+        raw = str(form.get(name, "")).strip()
+        try:
+            return int(raw)
+        except ValueError:
+            return raw or None
+
+    red_flags = {}
+    for flag in RedFlag:
+        value = form.get(f"flag_{flag.value}")
+        red_flags[flag.value] = {"yes": True, "no": False}.get(str(value))
+    psfs = []
+    for i in range(3):
+        activity = str(form.get(f"psfs_activity_{i}", "")).strip()
+        if activity:
+            psfs.append({"activity": activity, "rating": number(f"psfs_rating_{i}")})
+    return {
+        "red_flags": {k: v for k, v in red_flags.items() if v is not None},
+        "clearance_confirmed": form.get("clearance_confirmed") == "yes",
+        "experience": form.get("experience"),
+        "equipment": list(form.getlist("equipment")),
+        "sessions_per_week": number("sessions_per_week"),
+        "minutes_per_session": number("minutes_per_session"),
+        "pain_now": number("pain_now"),
+        "psfs": psfs,
+    }
+
+
+def save(state: AppState, intake: Intake) -> None:
+    with state.unit_of_work() as session:
+        profiles.save_intake(session, intake, catalog=state.catalog, rules=state.rules, now=state.now())
+
+
+@router.post("/intake")
+async def intake_submit(request: Request, state: State) -> Any:
+    form = await request.form()
+    raw = answers_from_form(form)
+    try:
+        intake = Intake.model_validate(raw)
+    except ValidationError as exc:
+        errors = describe_validation_error(exc).split("; ")
+        return state.render(request, "intake.html", status_code=422, **_form_context(raw, errors))
+    save(state, intake)
+    if screen(intake).blocked:
+        return RedirectResponse("/intake/blocked", status_code=303)
+    return RedirectResponse("/programme", status_code=303)
+
+
+@router.get("/intake/blocked")
+def blocked(request: Request, state: State) -> Any:
+    answers = latest_answers(state)
+    if answers is None:
+        return RedirectResponse("/intake", status_code=303)
+    screening = screen(Intake.model_validate(answers))
+    if not screening.blocked:
+        return RedirectResponse("/programme", status_code=303)
+    return state.render(
+        request, "blocked.html", flags=[RED_FLAG_QUESTIONS[f] for f in screening.flags], message=screening.message()
+    )
+
+
+@router.post("/intake/clearance")
+async def clearance(request: Request, state: State) -> Any:
+    """Go on after red flags only with an explicit confirmation, which is recorded."""
+    form = await request.form()
+    answers = latest_answers(state)
+    if answers is None:
+        return RedirectResponse("/intake", status_code=303)
+    if form.get("confirm") != "I have been cleared":
+        screening = screen(Intake.model_validate(answers))
+        return state.render(
+            request,
+            "blocked.html",
+            status_code=422,
+            flags=[RED_FLAG_QUESTIONS[f] for f in screening.flags],
+            message=screening.message(),
+            error="Tick the box to confirm that a clinician has cleared you, or see one first.",
+        )
+    save(state, Intake.model_validate({**answers, "clearance_confirmed": True}))
+    return RedirectResponse("/programme", status_code=303)
+
+
+@router.get("/programme")
+def programme_page(request: Request, state: State) -> Any:
+    with state.unit_of_work() as session:
+        try:
+            view = profiles.current_programme(session)
+        except profiles.NoProgramme:
+            return RedirectResponse("/intake/blocked" if latest_answers(state) else "/intake", status_code=303)
+        except profiles.NotFound:
+            return RedirectResponse("/intake", status_code=303)
+        return state.render(
+            request, "programme.html", programme=programme_read(view, state.catalog, state.rules.transition_s)
+        )

@@ -1,0 +1,103 @@
+"""History and progress: past sessions, check-ins and the charts."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from backfit.services import charts, checkins
+from backfit.services.history import data_version, history, progress_series
+from backfit.store.errors import NotFound
+from backfit.web.state import AppState, app_state
+
+router = APIRouter(include_in_schema=False)
+State = Annotated[AppState, Depends(app_state)]
+CHARTS = {
+    "pain": "Pain over time, with the band of two points either side of where you started",
+    "volume": "Weekly volume per exercise family",
+    "adherence": "Sessions done against sessions scheduled, each week",
+    "ladder": "Ladder step of each exercise family",
+}
+
+
+@router.get("/history")
+def history_page(request: Request, state: State, limit: Annotated[int, Query(ge=1, le=5000)] = 30) -> Any:
+    with state.unit_of_work() as session:
+        try:
+            rows = history(session, limit=limit + 1)
+            psfs_due = checkins.psfs_due(session, now=state.now())
+            activities = checkins.psfs_activities(session)
+            pain_checkins = checkins.recent_checkins(session, limit=20)
+        except NotFound:
+            return RedirectResponse("/", status_code=303)
+    return state.render(
+        request,
+        "history.html",
+        rows=rows[:limit],
+        more=len(rows) > limit,
+        limit=limit,
+        charts=CHARTS,
+        psfs_due=psfs_due,
+        activities=activities,
+        checkins=pain_checkins,
+        catalog=state.catalog,
+    )
+
+
+@router.get("/charts/{name}.svg")
+def chart(request: Request, state: State, name: str) -> Response:
+    """A progress chart; drawn again only when the data behind it (or the day) changed."""
+    if name not in CHARTS:
+        raise HTTPException(404, f"there is no chart '{name}'")
+    now = state.now()
+    with state.unit_of_work() as session:
+        try:
+            version = (*data_version(session), now.date().toordinal())
+            etag = f'"{name}-{"-".join(map(str, version))}"'
+            if request.headers.get("if-none-match") == etag:
+                return Response(status_code=304, headers={"ETag": etag})
+            body = state.chart_cache.get((name, version))
+            if body is None:
+                body = charts.svg(name, progress_series(session, state.catalog, now=now))
+                state.chart_cache.put((name, version), body)
+        except NotFound as exc:
+            raise HTTPException(404, str(exc)) from None
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    return Response(body, media_type="image/svg+xml", headers=headers)
+
+
+@router.post("/checkins")
+def checkin(
+    request: Request,
+    state: State,
+    moment: Annotated[Literal["now", "next_morning"], Form()],
+    pain: Annotated[int, Form(ge=0, le=10)],
+) -> Any:
+    with state.unit_of_work() as session:
+        try:
+            if moment == "now":
+                checkins.record_pain_now(session, pain=pain, now=state.now())
+            else:
+                checkins.record_next_morning(session, pain=pain, catalog=state.catalog, now=state.now())
+        except (NotFound, ValueError) as exc:
+            raise HTTPException(409, str(exc)) from None
+    return RedirectResponse("/history", status_code=303)
+
+
+@router.post("/psfs")
+async def psfs(request: Request, state: State) -> Any:
+    form = await request.form()
+    with state.unit_of_work() as session:
+        activities = checkins.psfs_activities(session)
+        ratings: dict[str, int] = {}
+        for i, activity in enumerate(activities):
+            raw = str(form.get(f"rating_{i}", "")).strip()
+            if not raw.isdigit() or not 0 <= int(raw) <= 10:
+                raise HTTPException(422, f"rate '{activity}' with a whole number from 0 to 10")
+            ratings[activity] = int(raw)
+        if not ratings:
+            raise HTTPException(409, "no PSFS activities: name them in the intake")
+        checkins.record_psfs(session, ratings, now=state.now())
+    return RedirectResponse("/history", status_code=303)

@@ -1,0 +1,42 @@
+"""Settings and data: answers (profile, schedule, equipment), export and import."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, UploadFile
+from fastapi.responses import RedirectResponse
+
+from backfit.services import exports
+from backfit.store.errors import ImportRejected
+from backfit.web.routes.onboarding import latest_answers
+from backfit.web.state import AppState, app_state
+
+router = APIRouter(include_in_schema=False)
+State = Annotated[AppState, Depends(app_state)]
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
+
+
+@router.get("/settings")
+def settings_page(request: Request, state: State) -> Any:
+    return state.render(request, "settings.html", answers=latest_answers(state), data_dir=state.settings.data_dir)
+
+
+@router.post("/settings/import")
+async def import_file(request: Request, state: State, backup: UploadFile) -> Any:
+    form = await request.form()
+    replace = form.get("replace") == "yes"
+    raw = await backup.read(MAX_IMPORT_BYTES + 1)
+    try:
+        if len(raw) > MAX_IMPORT_BYTES:
+            raise ImportRejected("the backup is larger than 50 MB")
+        data = exports.load_backup_text(raw)
+        with state.unit_of_work() as session:
+            counts = exports.import_backup(session, data, replace=replace)
+    except ImportRejected as exc:
+        return state.render(
+            request, "settings.html", status_code=422, answers=latest_answers(state),
+            data_dir=state.settings.data_dir, error=str(exc),
+        )  # fmt: skip
+    restored = sum(counts.values())
+    return RedirectResponse(f"/settings?restored={restored}", status_code=303)

@@ -1,0 +1,623 @@
+// backfit's guided session player. The server plans the steps (work, rest, ask)
+// from what is stored; this page keeps time, counts, speaks, and saves every
+// finished set at once. A failed save is kept in localStorage and retried, so
+// closing the page loses at most the set in progress. In camera mode (for the
+// exercises the camera can follow) the work step shows the live coach of
+// live.js, and what it counted prefills the set, which the person can correct.
+"use strict";
+
+(function () {
+  const root = document.getElementById("player");
+  if (!root) return;
+  const sessionId = root.dataset.session;
+  const api = `/api/sessions/${sessionId}`;
+  const pendingKey = `backfit-pending-${sessionId}`;
+  const $ = (id) => document.getElementById(id);
+
+  let session = null;
+  let steps = [];
+  let index = 0;
+  let stepStart = 0; // ms, Date.now() when the step (or its resumption) started
+  let elapsedBefore = 0; // ms counted before the last pause
+  let paused = false;
+  let reps = 0;
+  let holdReps = 0;
+  let answer = { rpe: null, pain: null };
+  let muted = localStorage.getItem("backfit-muted") === "1";
+  let timer = null;
+  let busy = false;
+  let cameraOn = localStorage.getItem("backfit-camera") === "1";
+  let cameraUnavailable = ""; // why the camera cannot be used (the session goes on with manual counting)
+  let live = null; // the LiveSet of the work step in progress, in camera mode
+  let liveModule = null;
+
+  // ---- speech -------------------------------------------------------------
+  function say(text) {
+    if (muted || !("speechSynthesis" in window)) return;
+    try {
+      window.speechSynthesis.cancel();
+      window.speechSynthesis.speak(new SpeechSynthesisUtterance(text));
+    } catch (e) {
+      /* speech is a nicety: never let it stop the session */
+    }
+  }
+
+  function setMuted(value) {
+    muted = value;
+    localStorage.setItem("backfit-muted", value ? "1" : "0");
+    $("mute").setAttribute("aria-pressed", String(value));
+    $("mute").textContent = value ? "Unmute spoken cues (M)" : "Mute spoken cues (M)";
+    if (value && "speechSynthesis" in window) window.speechSynthesis.cancel();
+  }
+
+  // ---- saving ---------------------------------------------------------------
+  function pending() {
+    try {
+      return JSON.parse(localStorage.getItem(pendingKey) || "[]");
+    } catch (e) {
+      return [];
+    }
+  }
+
+  async function send(path, body) {
+    const response = await fetch(api + path, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify(body),
+    });
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      const error = new Error(data.detail || `the server answered ${response.status}`);
+      error.status = response.status;
+      throw error;
+    }
+    return data;
+  }
+
+  async function save(path, body) {
+    try {
+      return await send(path, body);
+    } catch (error) {
+      if (error.status && error.status < 500) throw error; // the server refused it: retrying will not help
+      const queue = pending();
+      queue.push({ path, body });
+      localStorage.setItem(pendingKey, JSON.stringify(queue));
+      message("Could not reach backfit; the set is kept on this device and will be saved when it can.");
+      return null;
+    }
+  }
+
+  async function flushPending() {
+    const queue = pending();
+    const left = [];
+    for (const item of queue) {
+      try {
+        await send(item.path, item.body);
+      } catch (error) {
+        if (!error.status || error.status >= 500) left.push(item);
+      }
+    }
+    localStorage.setItem(pendingKey, JSON.stringify(left));
+    if (!left.length) localStorage.removeItem(pendingKey);
+  }
+
+  // ---- display ----------------------------------------------------------------
+  function message(text) {
+    $("message").textContent = text || "";
+  }
+
+  function show(id, visible) {
+    $(id).hidden = !visible;
+  }
+
+  function item(i) {
+    return session.items[i];
+  }
+
+  function clock(ms) {
+    const s = Math.max(0, Math.ceil(ms / 1000));
+    return s >= 60 ? `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}` : String(s);
+  }
+
+  function doneSets() {
+    return session.total_sets - steps.slice(index).filter((s) => s.kind === "work").length;
+  }
+
+  function renderProgress() {
+    const done = doneSets();
+    const pct = session.total_sets ? Math.round((100 * done) / session.total_sets) : 100;
+    $("progress-bar").style.width = `${pct}%`;
+    root.querySelector("[role=progressbar]").setAttribute("aria-valuenow", String(pct));
+    $("progress-text").textContent = `${done} of ${session.total_sets} sets done`;
+  }
+
+  function renderExercise(it) {
+    $("exercise-name").textContent = it.name;
+    $("figure").innerHTML = it.figure_svg; // drawn by backfit's server from its own catalog
+    const cues = $("cues");
+    cues.replaceChildren();
+    for (const cue of it.cues) {
+      const li = document.createElement("li");
+      li.textContent = cue;
+      cues.appendChild(li);
+    }
+    show("cues-card", it.cues.length > 0);
+  }
+
+  function renderNext() {
+    const current = steps[index];
+    const later = steps.slice(index + 1).find((s) => s.item_index !== (current && current.item_index));
+    $("next").textContent = later ? `Next: ${item(later.item_index).name}` : "Last exercise of the session.";
+  }
+
+  // ---- steps ------------------------------------------------------------------
+  function elapsed() {
+    return paused ? elapsedBefore : elapsedBefore + (Date.now() - stepStart);
+  }
+
+  function startStep() {
+    stopTimer();
+    stopLive();
+    show("live", false);
+    show("review", false);
+    $("set-all").hidden = false;
+    $("rep-plus").hidden = false;
+    const step = steps[index];
+    renderProgress();
+    if (!step) return finalQuestion();
+    const it = item(step.item_index);
+    renderExercise(it);
+    renderNext();
+    elapsedBefore = 0;
+    stepStart = Date.now();
+    paused = false;
+    $("pause").textContent = "Pause (P)";
+    show("work-controls", false);
+    show("rest-controls", false);
+    show("reps", false);
+    show("ask", false);
+    show("final", false);
+    message("");
+    show("camera-mode", it.camera && step.kind !== "ask");
+    if (step.kind === "rest") {
+      $("phase").textContent = step.label;
+      say(`${step.label}. ${step.label.startsWith("Get ready") ? it.cues[0] || "" : ""}`);
+      show("rest-controls", true);
+      tick();
+      timer = setInterval(tick, 200);
+    } else if (step.kind === "work") {
+      reps = 0;
+      holdReps = 0;
+      $("phase").textContent = `${step.label}: ${dose(it)}`;
+      if (it.reps !== null) {
+        show("reps", true);
+        $("rep-target").textContent = String(it.reps);
+        $("rep-count").textContent = "0";
+        $("all-n").textContent = String(it.reps);
+        // timed holds count themselves; plain repetitions are counted by the person
+        show("work-controls", it.hold_s === null);
+      }
+      say(`${it.name}. ${step.label}. ${dose(it)}. ${it.cues[0] || ""}`);
+      if (it.camera && cameraOn && !cameraUnavailable) return startCamera(step, it);
+      if (it.camera && cameraOn) message(cameraUnavailable);
+      tick();
+      timer = setInterval(tick, 200);
+    } else {
+      askQuestions(it);
+    }
+  }
+
+  function dose(it) {
+    if (it.reps !== null && it.hold_s !== null) return `${it.reps} holds of ${it.hold_s} seconds`;
+    if (it.reps !== null) return `${it.reps} repetitions`;
+    return `hold ${it.hold_s} seconds`;
+  }
+
+  function tick() {
+    if (busy) return;
+    const step = steps[index];
+    if (!step) return;
+    const it = item(step.item_index);
+    const ms = elapsed();
+    if (step.kind === "rest") {
+      const left = step.seconds * 1000 - ms;
+      $("countdown").textContent = clock(left);
+      if (left <= 0) next();
+      return;
+    }
+    if (it.reps !== null && it.hold_s !== null) {
+      // repeated holds: each repetition is up, hold, down; counted by time
+      const cycle = (it.up_s + it.hold_s + it.down_s) * 1000;
+      const done = Math.min(it.reps, Math.floor(ms / cycle));
+      if (done !== holdReps) {
+        holdReps = done;
+        reps = done;
+        $("rep-count").textContent = String(done);
+        if (done < it.reps) say(`${done}. Again.`);
+      }
+      const within = ms - done * cycle;
+      const phase = within < it.up_s * 1000 ? "Draw in" : within < (it.up_s + it.hold_s) * 1000 ? "Hold" : "Release";
+      $("countdown").textContent = done >= it.reps ? "0" : `${phase}`;
+      if (done >= it.reps) finishSet(it.reps, it.hold_s);
+    } else if (it.reps !== null) {
+      // repetitions: the timer shows the suggested pace; the person counts
+      const left = step.seconds * 1000 - ms;
+      $("countdown").textContent = left > 0 ? clock(left) : "+" + clock(-left);
+    } else {
+      const left = it.hold_s * 1000 - ms;
+      $("countdown").textContent = clock(left);
+      if (left <= 0) finishSet(null, it.hold_s);
+    }
+  }
+
+  async function finishSet(repsDone, held) {
+    if (busy) return;
+    busy = true;
+    stopTimer();
+    const step = steps[index];
+    try {
+      await save("/sets", {
+        item_index: step.set.item_index,
+        set_index: step.set.set_index,
+        side: step.set.side,
+        reps: repsDone,
+        hold_s: held,
+      });
+      say("Set done.");
+      busy = false;
+      next();
+    } catch (error) {
+      busy = false;
+      message(`That set was not saved: ${error.message}`);
+      reload();
+    }
+  }
+
+  function next() {
+    index += 1;
+    startStep();
+  }
+
+  function stopTimer() {
+    if (timer) clearInterval(timer);
+    timer = null;
+  }
+
+  // ---- camera mode ------------------------------------------------------------------
+  function renderCameraButton() {
+    $("camera-mode").setAttribute("aria-pressed", String(cameraOn));
+    $("camera-mode").textContent = cameraOn ? "Count by hand (C)" : "Use the camera (C)";
+  }
+
+  function toggleCamera() {
+    const step = steps[index];
+    if (!step || !item(step.item_index).camera || busy) return;
+    cameraOn = !cameraOn;
+    cameraUnavailable = "";
+    localStorage.setItem("backfit-camera", cameraOn ? "1" : "0");
+    renderCameraButton();
+    if (step.kind === "work") startStep(); // the set starts again in the other mode
+  }
+
+  function stopLive() {
+    if (live) live.close();
+    live = null;
+  }
+
+  function liveText(id, text) {
+    $(id).textContent = text || "";
+  }
+
+  async function startCamera(step, it) {
+    show("live", true);
+    show("work-controls", true);
+    $("set-all").hidden = true;
+    $("rep-plus").hidden = true; // the camera counts; the count can be corrected before saving
+    $("countdown").textContent = "";
+    liveText("live-hold", "0.0");
+    liveText("live-held", "");
+    liveText("live-cue", "");
+    show("live-advice", false);
+    const mine = index;
+    try {
+      liveModule = liveModule || (await import("/static/live.js"));
+      const set = new liveModule.LiveSet({
+        sessionId,
+        item: step.item_index,
+        video: $("live-video"),
+        canvas: $("live-canvas"),
+        muted: () => muted,
+        onState: (state) => liveState(it, state),
+        onEvent: liveEvent,
+        onStatus: (text) => liveText("live-status", text),
+      });
+      live = set;
+      await set.start();
+      if (live !== set || index !== mine) set.close(); // the person moved on while it started
+    } catch (error) {
+      if (index !== mine) return;
+      live = null;
+      cameraUnavailable = error.message || String(error);
+      startStep(); // the same set, counted by hand
+    }
+  }
+
+  function liveState(it, state) {
+    if (!live || busy) return;
+    reps = state.reps;
+    $("rep-count").textContent = String(reps);
+    liveText("live-hold", (state.holding ? state.hold_s : 0).toFixed(1));
+    liveText("live-held", state.holds ? `(${state.held_s.toFixed(1)} s held in all)` : "");
+    const held = state.held_s + (state.holding ? state.hold_s : 0);
+    if ((it.reps !== null && reps >= it.reps) || (it.reps === null && it.hold_s !== null && held >= it.hold_s))
+      endCameraSet();
+  }
+
+  function liveEvent(event) {
+    if (event.type === "fault") {
+      liveText("live-cue", event.text);
+    } else if (event.type === "view" || event.type === "position" || event.type === "framing") {
+      liveText("live-advice", event.text);
+      show("live-advice", !(event.type === "framing" && event.ok));
+    }
+  }
+
+  async function endCameraSet() {
+    if (!live || busy) return;
+    busy = true;
+    const set = live;
+    live = null;
+    const step = steps[index];
+    const it = item(step.item_index);
+    const result = await set.stop();
+    busy = false;
+    if (steps[index] !== step) return;
+    show("live", false);
+    show("work-controls", false);
+    $("set-all").hidden = false;
+    $("rep-plus").hidden = false;
+    $("review-reps").value = it.reps === null ? "" : String(result.reps);
+    $("review-reps").disabled = it.reps === null;
+    let hold = null;
+    if (it.reps === null) hold = result.held_s;
+    else if (result.holds) hold = result.held_s / result.holds;
+    $("review-hold").value = hold === null ? "" : hold.toFixed(1);
+    const faults = $("review-faults");
+    faults.replaceChildren();
+    for (const text of new Set(result.faults.map((f) => f.text))) {
+      const li = document.createElement("li");
+      li.textContent = text;
+      faults.appendChild(li);
+    }
+    $("phase").textContent = "Set done: check the count";
+    show("review", true);
+    $("review-reps").focus();
+  }
+
+  function saveReview(event) {
+    event.preventDefault();
+    const step = steps[index];
+    const it = item(step.item_index);
+    const repsText = $("review-reps").value.trim();
+    const holdText = $("review-hold").value.trim();
+    const repsDone = it.reps === null || repsText === "" ? null : Number(repsText);
+    const held = holdText === "" ? null : Math.round(Number(holdText) * 10) / 10;
+    if ((repsDone !== null && !(Number.isInteger(repsDone) && repsDone >= 0)) || (held !== null && !(held >= 0))) {
+      message("Please give whole repetitions and seconds of 0 or more.");
+      return;
+    }
+    show("review", false);
+    finishSet(repsDone, held);
+  }
+
+  // ---- questions ------------------------------------------------------------------
+  function scale(containerId, key) {
+    const box = $(containerId);
+    box.replaceChildren();
+    for (let n = 0; n <= 10; n++) {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.className = "secondary";
+      b.textContent = String(n);
+      b.setAttribute("role", "radio");
+      b.setAttribute("aria-checked", "false");
+      b.setAttribute("aria-label", `${key === "rpe" ? "Effort" : "Pain"} ${n}`);
+      b.addEventListener("click", () => {
+        answer[key] = n;
+        for (const other of box.children) other.setAttribute("aria-checked", String(other === b));
+        for (const other of box.children) other.className = other === b ? "" : "secondary";
+        $("ask-submit").disabled = answer.rpe === null || answer.pain === null;
+      });
+      box.appendChild(b);
+    }
+  }
+
+  function askQuestions(it) {
+    $("phase").textContent = `How was ${it.name}?`;
+    $("countdown").textContent = "";
+    answer = { rpe: null, pain: null };
+    scale("rpe-scale", "rpe");
+    scale("pain-scale", "pain");
+    $("radiating").checked = false;
+    $("ask-submit").disabled = true;
+    show("ask", true);
+    say(`How hard was ${it.name}, from 0 to 10? And any pain?`);
+  }
+
+  async function submitAnswer(event) {
+    event.preventDefault();
+    const step = steps[index];
+    const radiating = $("radiating").checked;
+    try {
+      await save("/answers", {
+        item_index: step.item_index,
+        rpe: answer.rpe,
+        pain_during: answer.pain,
+        radiating_symptoms: radiating,
+      });
+    } catch (error) {
+      message(`Not saved: ${error.message}`);
+      return;
+    }
+    if (radiating || answer.pain > 5) {
+      message(
+        radiating
+          ? "Pain spreading below the knee, numbness or tingling: stop this exercise and ask a doctor or physiotherapist."
+          : "Pain above 5: backfit will step this exercise down next time. Stop now if it keeps hurting.",
+      );
+      say($("message").textContent);
+    }
+    next();
+  }
+
+  function finalQuestion() {
+    stopTimer();
+    $("exercise-name").textContent = "Last question";
+    $("figure").replaceChildren();
+    show("cues-card", false);
+    show("work-controls", false);
+    show("rest-controls", false);
+    show("reps", false);
+    show("ask", false);
+    $("phase").textContent = "";
+    $("countdown").textContent = "";
+    $("next").textContent = "";
+    show("final", true);
+    $("pain-end").focus();
+    say("Well done. How is your back now, from 0 to 10?");
+  }
+
+  async function submitFinal(event) {
+    event.preventDefault();
+    const value = Number($("pain-end").value);
+    if (!Number.isInteger(value) || value < 0 || value > 10) {
+      message("Please give a whole number from 0 to 10.");
+      return;
+    }
+    try {
+      await flushPending();
+      await send("/finish", { pain_end: value });
+      window.location.href = `/sessions/${sessionId}/summary`;
+    } catch (error) {
+      message(`Could not finish: ${error.message}`);
+    }
+  }
+
+  // ---- controls ----------------------------------------------------------------------
+  function togglePause() {
+    if (!steps[index] || steps[index].kind === "ask") return;
+    if (paused) {
+      paused = false;
+      stepStart = Date.now();
+      $("pause").textContent = "Pause (P)";
+      $("phase").classList.remove("muted");
+    } else {
+      elapsedBefore = elapsed();
+      paused = true;
+      $("pause").textContent = "Resume (P)";
+      $("phase").classList.add("muted");
+      say("Paused.");
+    }
+  }
+
+  function addRep() {
+    const step = steps[index];
+    if (!step || step.kind !== "work" || paused || live) return;
+    const it = item(step.item_index);
+    if (it.reps === null || it.hold_s !== null) return;
+    reps += 1;
+    $("rep-count").textContent = String(reps);
+    say(String(reps));
+  }
+
+  function setDone(all) {
+    const step = steps[index];
+    if (!step || step.kind !== "work") return;
+    if (live) return endCameraSet();
+    const it = item(step.item_index);
+    if (it.reps === null) return finishSet(null, Math.round(elapsed() / 100) / 10);
+    finishSet(all ? it.reps : reps, it.hold_s);
+  }
+
+  async function skipExercise() {
+    const step = steps[index];
+    if (!step) return;
+    const current = step.item_index;
+    const started =
+      session.done.some((k) => k.item_index === current) ||
+      steps.slice(0, index).some((s) => s.kind === "work" && s.item_index === current);
+    if (started) {
+      // some sets are done: ask about them, then move on
+      index = steps.findIndex((s, i) => i >= index && s.item_index === current && s.kind === "ask");
+      return startStep();
+    }
+    try {
+      await save("/answers", { item_index: current, skipped: true });
+    } catch (error) {
+      message(`Not saved: ${error.message}`);
+      return;
+    }
+    const following = steps.findIndex((s, i) => i > index && s.item_index !== current);
+    index = following === -1 ? steps.length : following;
+    startStep();
+  }
+
+  function endEarly() {
+    if (!window.confirm("End the session now? Finished sets are kept.")) return;
+    index = steps.length;
+    startStep();
+  }
+
+  function onKey(event) {
+    if (event.target.closest("input, textarea, select")) return;
+    const step = steps[index];
+    if (event.key === " " && step && step.kind === "work") {
+      event.preventDefault();
+      addRep();
+    } else if (event.key === "Enter" && step && step.kind === "work" && event.target === document.body) {
+      event.preventDefault();
+      setDone(false);
+    } else if (event.key === "p" || event.key === "P") {
+      togglePause();
+    } else if ((event.key === "s" || event.key === "S") && step && step.kind === "rest") {
+      next();
+    } else if (event.key === "m" || event.key === "M") {
+      setMuted(!muted);
+    } else if (event.key === "c" || event.key === "C") {
+      toggleCamera();
+    }
+  }
+
+  async function reload() {
+    const response = await fetch(api, { headers: { Accept: "application/json" } });
+    if (!response.ok) {
+      message("This session could not be loaded.");
+      return;
+    }
+    session = await response.json();
+    if (session.status !== "in_progress") {
+      window.location.href = `/sessions/${sessionId}/summary`;
+      return;
+    }
+    steps = session.steps;
+    index = 0;
+    startStep();
+  }
+
+  $("rep-plus").addEventListener("click", addRep);
+  $("set-done").addEventListener("click", () => setDone(false));
+  $("set-all").addEventListener("click", () => setDone(true));
+  $("skip-rest").addEventListener("click", next);
+  $("pause").addEventListener("click", togglePause);
+  $("skip-exercise").addEventListener("click", skipExercise);
+  $("end-early").addEventListener("click", endEarly);
+  $("mute").addEventListener("click", () => setMuted(!muted));
+  $("camera-mode").addEventListener("click", toggleCamera);
+  $("review").addEventListener("submit", saveReview);
+  $("ask").addEventListener("submit", submitAnswer);
+  $("final").addEventListener("submit", submitFinal);
+  document.addEventListener("keydown", onKey);
+  setMuted(muted);
+  renderCameraButton();
+  flushPending().then(reload);
+})();

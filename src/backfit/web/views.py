@@ -1,0 +1,83 @@
+"""Turning service results into the API's read models (shared by pages and the API)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from backfit.catalog.loader import Catalog
+from backfit.plan.intake import Screening
+from backfit.services.player import PlayerState
+from backfit.store.models import ProgressionDecision
+from backfit.web.illustration import figure_svg
+from backfit.web.schemas import (
+    DecisionRead,
+    ScreeningRead,
+    SessionItemRead,
+    SessionRead,
+    SetKeyRead,
+    StepRead,
+)
+
+
+def screening_read(screening: Screening) -> ScreeningRead:
+    return ScreeningRead(
+        blocked=screening.blocked, red_flags=[f.value for f in screening.flags], message=screening.message()
+    )
+
+
+def _key(key: object) -> SetKeyRead:
+    return SetKeyRead(item_index=key.item_index, set_index=key.set_index, side=key.side)  # type: ignore[attr-defined]
+
+
+def session_read(state: PlayerState, catalog: Catalog) -> SessionRead:
+    items = []
+    for item in state.items:
+        exercise = catalog.get(item.exercise_id)
+        p = item.prescription
+        items.append(
+            SessionItemRead(
+                index=item.index,
+                exercise_id=item.exercise_id,
+                name=item.name,
+                cues=list(item.cues),
+                camera_cues=[c.text for c in exercise.camera_cues] if exercise else [],
+                camera=exercise is not None and exercise.analysis is not None,
+                sets=p.sets,
+                reps=p.reps,
+                hold_s=p.hold_s,
+                rest_s=p.rest_s,
+                per_side=p.per_side,
+                up_s=p.up_s,
+                pause_s=p.pause_s,
+                down_s=p.down_s,
+                figure_svg=figure_svg(exercise) if exercise else "",
+            )
+        )
+    steps = [
+        StepRead(
+            kind=s.kind,
+            item_index=s.item_index,
+            seconds=s.seconds,
+            label=s.label,
+            set=_key(s.set_key) if s.set_key else None,
+        )
+        for s in state.steps
+    ]
+    done = sorted(state.done, key=lambda k: (k.item_index, k.set_index, k.side))
+    return SessionRead(
+        id=state.performed.id,
+        status=state.performed.status,
+        started_at=state.performed.started_at,
+        items=items,
+        done=[_key(k) for k in done],
+        answered=sorted(state.answered),
+        steps=steps,
+        total_sets=state.total_sets,
+    )
+
+
+def decisions_read(decisions: Sequence[ProgressionDecision]) -> list[DecisionRead]:
+    return [
+        DecisionRead(exercise_id=d.after["exercise_id"], action=d.action, change=d.change, reasons=list(d.reasons))
+        for d in decisions
+    ]

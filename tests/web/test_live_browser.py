@@ -1,0 +1,192 @@
+"""The live camera coach end to end, in headless Chromium whose camera plays the real bridge clip.
+
+The page runs the pose model (the `.task` built from the mediapipe wheel) on the
+fake camera, streams landmarks to the server's analysis, shows the count and the
+hold, and the set it prefills is saved to the session. No request may leave for
+another server. The clip is padded with still frames (see :mod:`tests.web.fake_camera`):
+the set is ended once the repetition and its hold are reported, long before the
+file loops.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.web.conftest import CHROMIUM, LiveServer, Page, answers
+from tests.web.fake_camera import write_y4m
+
+pytestmark = pytest.mark.slow
+
+CLIP = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "clips" / "bridge_side_1rep_hold.mp4"
+TASK = (
+    Path(__file__).resolve().parents[2] / "src" / "backfit" / "web" / "static" / "vendor" / "pose_landmarker_full.task"
+)
+HOLD_S = 1.63  # `backfit analyze` on the clip; 1.6 s by frame inspection (tests/pose/test_real_material.py)
+
+
+@pytest.fixture(scope="module")
+def camera_browser(playwright: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    if not CLIP.exists():
+        pytest.skip("the shared clip is absent")
+    if not TASK.exists():
+        pytest.fail("the pose model is missing: run `python3 scripts/assets.py`")
+    y4m = tmp_path_factory.mktemp("camera") / "bridge.y4m"
+    write_y4m(CLIP, y4m)
+    home = tmp_path_factory.mktemp("chromium-camera-home")
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        args=[
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={y4m}",
+        ],
+        env={**os.environ, "HOME": str(home)},
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def camera_page(camera_browser: Any, live_server: LiveServer) -> Iterator[Page]:
+    page = Page(camera_browser, live_server.url)
+    page.context.add_init_script("localStorage.setItem('backfit-muted', '1')")
+    yield page
+    page.context.close()
+    assert page.foreign == [], f"requests left for other servers: {page.foreign}"
+    assert page.errors == [], f"script errors on the page: {page.errors}"
+
+
+SIGNATURE = (
+    "() => document.querySelector('#exercise-name').textContent + '|' + document.querySelector('#phase').textContent"
+)
+
+
+def go_to_work_step(page: Any, name: str) -> None:
+    """Play the session (skipping other exercises) until the work step of exercise ``name``."""
+    for _ in range(100):
+        page.wait_for_selector("#phase:not(:empty)")
+        before = page.evaluate(SIGNATURE)
+        if page.is_visible("#ask"):
+            page.click("#rpe-scale button:text-is('4')")
+            page.click("#pain-scale button:text-is('1')")
+            page.click("#ask-submit")
+        elif page.is_visible("#rest-controls"):
+            page.click("#skip-rest")
+        elif page.inner_text("#exercise-name") != name:
+            page.click("#skip-exercise")
+        else:
+            return
+        # wait until the player has moved to another step (saving an answer takes a moment)
+        page.wait_for_function(f"before => ({SIGNATURE})() !== before", arg=before)
+    raise AssertionError(f"never reached {name}")
+
+
+def test_camera_counts_one_bridge_and_its_hold_and_saves_the_set(
+    camera_page: Page, live_server: LiveServer, record_property: Any
+) -> None:
+    api = httpx.Client(base_url=live_server.url)
+    assert api.post("/api/intake", json=answers(experience="regular")).status_code == 200
+    session = api.post("/api/sessions", json={"pain_start": 1}).json()
+    bridge = next(i for i in session["items"] if i["exercise_id"] == "hip-bridge")
+    assert bridge["camera"]
+
+    page = camera_page.page
+    page.goto(f"/sessions/{session['id']}")
+    go_to_work_step(page, bridge["name"])
+    assert page.is_visible("#camera-mode")
+    page.click("#camera-mode")  # camera on: the set starts again with the live coach
+    page.wait_for_selector("#live:not([hidden])")
+    page.wait_for_function(
+        "() => document.querySelector('#live-status').textContent.startsWith('Watching')", timeout=30_000
+    )
+    assert "stays on this device" in page.inner_text("#live")
+    # the repetition, then the hold (reported when the repetition ends)
+    page.wait_for_function("() => document.querySelector('#rep-count').textContent === '1'", timeout=20_000)
+    page.wait_for_function("() => document.querySelector('#live-held').textContent !== ''", timeout=10_000)
+    camera_page.shot("live-coach")
+    page.wait_for_timeout(1500)  # still lying down: no second repetition
+    assert page.inner_text("#rep-count") == "1"
+    page.click("#set-done")
+    page.wait_for_selector("#review:not([hidden])")
+    camera_page.shot("live-review")
+    reps = int(page.input_value("#review-reps"))
+    held = float(page.input_value("#review-hold"))
+    record_property("camera_reps", reps)
+    record_property("camera_hold_s", held)
+    assert reps == 1
+    assert held == pytest.approx(HOLD_S, abs=0.35)
+    page.click("#review-save")
+    page.wait_for_selector("#review", state="hidden")
+
+    state = api.get(f"/api/sessions/{session['id']}").json()
+    assert {"item_index": bridge["index"], "set_index": 0, "side": "both"} in state["done"]
+    for _ in range(50):
+        rows = list(csv.DictReader(io.StringIO(api.get("/api/export", params={"format": "csv"}).text)))
+        saved = [r for r in rows if r["exercise_id"] == "hip-bridge"]
+        if saved:
+            break
+        page.wait_for_timeout(100)
+    assert len(saved) == 1
+    assert int(saved[0]["reps"]) == 1
+    assert float(saved[0]["hold_s"]) == pytest.approx(HOLD_S, abs=0.35)
+    assert re.search(r"1 of \d+ sets done|\d+ of \d+ sets done", page.inner_text("#progress-text"))
+
+
+def open_bridge_with_camera(page: Page, live_server: LiveServer) -> Any:
+    api = httpx.Client(base_url=live_server.url)
+    assert api.post("/api/intake", json=answers(experience="regular")).status_code == 200
+    session = api.post("/api/sessions", json={"pain_start": 1}).json()
+    bridge = next(i for i in session["items"] if i["exercise_id"] == "hip-bridge")
+    page.page.goto(f"/sessions/{session['id']}")
+    go_to_work_step(page.page, bridge["name"])
+    page.page.click("#camera-mode")
+    return api
+
+
+@pytest.mark.parametrize(
+    ("setup", "reason"),
+    [
+        pytest.param("no-model", "The pose model could not be loaded", id="model-fails-to-load"),
+        pytest.param("refused", "Camera permission was refused", id="permission-refused"),
+    ],
+)
+def test_without_camera_or_model_the_set_is_counted_by_hand(
+    camera_browser: Any, live_server: LiveServer, setup: str, reason: str
+) -> None:
+    page = Page(camera_browser, live_server.url)
+    if setup == "no-model":
+        page.page.route("**/pose_landmarker_full.task", lambda route: route.fulfill(status=404, body="gone"))
+    else:  # what the browser does when the person answers "Block" to the camera prompt
+        page.context.add_init_script(
+            "navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('denied', 'NotAllowedError'));"
+        )
+    try:
+        open_bridge_with_camera(page, live_server)
+        page.page.wait_for_function(
+            "reason => document.querySelector('#message').textContent.includes(reason)", arg=reason, timeout=30_000
+        )
+        assert page.page.is_hidden("#live")
+        assert page.page.is_visible("#work-controls")
+        page.page.click("#set-all")  # the session goes on with manual counting
+        page.page.wait_for_selector("#rest-controls:not([hidden]), #ask:not([hidden])")
+        page.shot(f"live-fallback-{setup}")
+    finally:
+        page.context.close()
+    assert page.foreign == []
+    assert page.errors == []
