@@ -7,6 +7,9 @@ for a chunk of frames; ``finish()`` flushes. There is one implementation:
 (:func:`analyze_sequence`) feeds chunks. Per chunk, clean-up, quantities, view
 and position are computed vectorised (their state carries over between
 chunks); then the state machines run frame by frame on plain Python floats.
+A chunk of one frame takes the cheap route through the same code: the geometry
+formulas run on Python floats (:class:`geometry.Coords`) and the clean-up's
+recursions take a single step, so a live frame costs tens of microseconds.
 
 Repetitions come from a hysteresis state machine on ``exercise.analysis.signal``:
 a repetition starts when the signal passes ``start``, is armed when it reaches
@@ -411,7 +414,7 @@ class Analyzer:
         if self._last_t is not None and t[0] <= self._last_t:
             raise lm.LandmarkError("timestamps must be strictly increasing")
         self._last_t = float(t[-1])
-        clean = self._clean(t, arr)
+        clean = geo.Coords(self._clean(t, arr), self.aspect)  # plain floats for one frame: no numpy overhead
         table = geo.quantity_table(clean, self.aspect, self.rule, self.analysis.signal)
         views = self._views(t, vw.raw_views(clean, self.aspect, self.view_config))
         positions = self._positions(t, vw.raw_positions(clean, self.aspect, self.view_config))

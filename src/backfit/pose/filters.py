@@ -18,6 +18,7 @@ derivative taken from raw consecutive values and itself low-passed at
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -48,7 +49,7 @@ CLEANED_LANDMARKS: tuple[int, ...] = (
 _USED = np.array(CLEANED_LANDMARKS, dtype=np.intp)
 _SWAP = np.array([CLEANED_LANDMARKS.index(int(lm.SWAP_PERMUTATION[i])) for i in CLEANED_LANDMARKS], dtype=np.intp)
 _KEYS = np.array([CLEANED_LANDMARKS.index(i) for i in lm.KEY_LANDMARKS], dtype=np.intp)
-_KEYS_SWAPPED = _SWAP[_KEYS]
+_KEYS_BOTH = np.concatenate([_KEYS, _SWAP[_KEYS]])
 
 
 @dataclass(frozen=True)
@@ -72,17 +73,20 @@ class FilterConfig:
     swap_min_move: float = 0.03
 
 
-def _alpha(cutoff: FloatArray | float, dt: FloatArray) -> FloatArray:
-    """Smoothing factor ``1 / (1 + tau / dt)`` with ``tau = 1 / (2 pi cutoff)``."""
-    result: FloatArray = 1.0 / (1.0 + 1.0 / (2.0 * np.pi * cutoff * dt))
-    return result
+def _alpha(cutoff: FloatArray | float, dt: FloatArray | float) -> Any:
+    """Smoothing factor ``1 / (1 + tau / dt)`` with ``tau = 1 / (2 pi cutoff)`` (a float for float arguments)."""
+    return 1.0 / (1.0 + 1.0 / (2.0 * np.pi * cutoff * dt))
 
 
-def recursive_smooth(alpha: FloatArray, x: FloatArray, prev: FloatArray) -> FloatArray:
+def recursive_smooth(alpha: FloatArray | float, x: FloatArray, prev: FloatArray) -> FloatArray:
     """``y[n] = y[n-1] + alpha[n] * (x[n] - y[n-1])`` along axis 0 with ``y[-1] = prev``, vectorised in blocks.
 
     ``alpha`` broadcasts against ``x`` ``(k, ...)``; ``prev`` has ``x``'s shape without the first axis.
     """
+    if x.shape[0] == 1:  # one frame: the first step of a block below, without the block machinery
+        keep1 = min(max(1.0 - alpha, 1e-4), 1.0) if isinstance(alpha, float) else np.clip(1.0 - alpha, 1e-4, 1.0)
+        one: FloatArray = keep1 * (prev + (1.0 - keep1) * x / keep1)
+        return one
     y = np.empty_like(x)
     keep = np.clip(1.0 - np.broadcast_to(alpha, x.shape), 1e-4, 1.0)
     for start in range(0, x.shape[0], _BLOCK):
@@ -95,12 +99,13 @@ def recursive_smooth(alpha: FloatArray, x: FloatArray, prev: FloatArray) -> Floa
 
 
 def _key_distance(a: FloatArray, b: FloatArray) -> FloatArray:
-    """Mean 2D distance ``(k,)`` between key points ``(k, 8, 2)`` of two frame sets, ignoring missing ones."""
-    d = np.sqrt(((a - b) ** 2).sum(axis=-1))
+    """Mean 2D distance between key points ``(..., 8, 2)`` of two frame sets, ignoring missing ones: ``(...)``."""
+    diff = a - b
+    d = np.sqrt(np.einsum("...i,...i->...", diff, diff))
     ok = np.isfinite(d)
-    total = np.where(ok, d, 0.0).sum(axis=-1)
-    count = ok.sum(axis=-1)
-    result: FloatArray = np.divide(total, count, out=np.full_like(total, np.nan), where=count > 0)
+    total = np.add.reduce(np.where(ok, d, 0.0), axis=-1)
+    count = np.add.reduce(ok, axis=-1)
+    result: FloatArray = np.where(count > 0, total / np.maximum(count, 1), np.nan)
     return result
 
 
@@ -108,7 +113,8 @@ class LandmarkCleaner:
     """Swap correction, low-visibility masking, gap holding and One-Euro smoothing, chunk by chunk.
 
     ``cleaner(times (k,), frames (k, 33, 4)) -> (k, 33, 4)``; visibility passes through unsmoothed.
-    State carries over between calls: any chunking of a sequence gives the same output.
+    State carries over between calls: any chunking of a sequence gives the same output. The recursions
+    in time (swap parity, gap holding, smoothing) take one plain step when ``k == 1``.
     """
 
     def __init__(self, config: FilterConfig | None = None) -> None:
@@ -116,56 +122,75 @@ class LandmarkCleaner:
         m = len(CLEANED_LANDMARKS)
         self._prev_keys: FloatArray | None = None  # (1, 8, 2) raw key points of the previous frame
         self._parity = 0
-        self._last_good = np.full((m, 3), np.nan)
-        self._last_good_t = np.full(m, -np.inf)
+        # per-landmark state, shaped as one frame (1, m, ...) so that one-frame updates need no broadcasting
+        self._last_good = np.full((1, m, 3), np.nan)
+        self._last_good_t = np.full((1, m), -np.inf)
         self._t: float | None = None
-        self._x = np.zeros((m, 3))  # previous input of the One-Euro filter
-        self._y = np.zeros((m, 3))  # previous output
-        self._dx = np.zeros((m, 3))  # previous smoothed derivative
+        self._x = np.zeros((1, m, 3))  # previous input of the One-Euro filter
+        self._y = np.zeros((1, m, 3))  # previous output
+        self._dx = np.zeros((1, m, 3))  # previous smoothed derivative
 
     def __call__(self, times: FloatArray, frames: FloatArray) -> FloatArray:
         c = self.config
         k = frames.shape[0]
         raw = frames[:, _USED]  # (k, m, 4), a copy
         # left/right swaps: parity of swap events so far
-        keys, keys_sw = raw[:, _KEYS, :2], raw[:, _KEYS_SWAPPED, :2]
+        keys = raw[:, _KEYS_BOTH, :2].reshape(k, 2, len(_KEYS), 2)  # key points as labelled, then swapped
         if self._prev_keys is None:
-            prev, cur, cur_sw = keys[:-1], keys[1:], keys_sw[1:]
+            prev, cur = keys[:-1, :1], keys[1:]
+        elif k == 1:
+            prev, cur = self._prev_keys[:, None], keys
         else:
-            prev, cur, cur_sw = np.concatenate([self._prev_keys, keys[:-1]]), keys, keys_sw
-        same = _key_distance(cur, prev)
-        swapped = _key_distance(cur_sw, prev)
-        events = np.zeros(k, dtype=np.int64)
-        events[k - len(same) :] = (same >= c.swap_min_move) & (swapped < c.swap_ratio * same)
-        flips = (np.cumsum(events) + self._parity) % 2 == 1
-        self._parity = int(flips[-1])
-        self._prev_keys = keys[-1:]
-        if flips.any():
-            raw[flips] = raw[flips][:, _SWAP]
+            prev, cur = np.concatenate([self._prev_keys, keys[:-1, 0]])[:, None], keys
+        self._prev_keys = keys[-1:, 0]
+        dist = _key_distance(cur, prev)  # (k or k - 1, 2): unswapped, swapped
+        same, swapped = dist[:, 0], dist[:, 1]
+        events = (same >= c.swap_min_move) & (swapped < c.swap_ratio * same)
+        if k == 1:
+            self._parity = (self._parity + int(events.sum())) % 2
+            if self._parity:
+                raw[0] = raw[0, _SWAP]
+        else:
+            counts = np.zeros(k, dtype=np.int64)
+            counts[k - len(same) :] = events
+            flips = (np.cumsum(counts) + self._parity) % 2 == 1
+            self._parity = int(flips[-1])
+            if flips.any():
+                raw[flips] = raw[flips][:, _SWAP]
         # missing landmarks: low visibility or non-finite, held for max_gap_s
-        good = (raw[..., lm.VIS] >= c.min_visibility) & np.isfinite(raw[..., :3]).all(axis=-1)
+        vis = raw[..., lm.VIS]
         xyz = raw[..., :3]
-        idx = np.where(good, np.arange(k)[:, None], -1)
-        last = np.maximum.accumulate(idx, axis=0)
-        have = last >= 0
-        cols = np.arange(raw.shape[1])[None, :]
-        held = np.where(have[..., None], xyz[np.maximum(last, 0), cols], self._last_good)
-        held_t = np.where(have, times[np.maximum(last, 0)], self._last_good_t)
-        self._last_good, self._last_good_t = held[-1].copy(), held_t[-1].copy()
-        missing = ~((times[:, None] - held_t) <= c.max_gap_s)
-        x = np.where(missing[..., None], 0.0, held)
+        good = (vis >= c.min_visibility) & np.isfinite(xyz).all(axis=-1)
+        if k == 1:
+            held = np.where(good[..., None], xyz, self._last_good)
+            held_t = np.where(good, times[0], self._last_good_t)
+        else:
+            idx = np.where(good, np.arange(k)[:, None], -1)
+            last = np.maximum.accumulate(idx, axis=0)
+            have = last >= 0
+            cols = np.arange(raw.shape[1])[None, :]
+            held = np.where(have[..., None], xyz[np.maximum(last, 0), cols], self._last_good)
+            held_t = np.where(have, times[np.maximum(last, 0)], self._last_good_t)
+        self._last_good, self._last_good_t = held[-1:], held_t[-1:]
+        missing = ~((times[:, None] - held_t) <= c.max_gap_s)[..., None]
+        x = np.where(missing, 0.0, held)
         # One-Euro smoothing, continuing from the previous chunk
         if self._t is None:
-            self._t, self._x, self._y = float(times[0]), x[0], x[0]
-        dt = np.diff(times, prepend=self._t)[:, None, None]
-        dt[dt <= 0] = np.inf  # the very first frame: y = x, derivative 0
-        dx = np.diff(x, axis=0, prepend=self._x[None]) / dt
+            self._t, self._x, self._y = float(times[0]), x[:1], x[:1]
+        if k == 1:
+            step = float(times[0]) - self._t
+            dt: FloatArray | float = step if step > 0 else np.inf  # the very first frame: y = x, derivative 0
+            dx = (x - self._x) / dt
+        else:
+            dt = np.diff(times, prepend=self._t)[:, None, None]
+            dt[dt <= 0] = np.inf
+            dx = np.diff(x, axis=0, prepend=self._x) / dt
         dx_hat = recursive_smooth(_alpha(c.d_cutoff_hz, dt), dx, self._dx)
         y = recursive_smooth(_alpha(c.min_cutoff_hz + c.beta * np.abs(dx_hat), dt), x, self._y)
-        self._t, self._x, self._y, self._dx = float(times[-1]), x[-1], y[-1], dx_hat[-1]
+        self._t, self._x, self._y, self._dx = float(times[-1]), x[-1:], y[-1:], dx_hat[-1:]
         out = np.full((k, lm.N_LANDMARKS, lm.N_VALUES), np.nan)
-        out[:, _USED, :3] = np.where(missing[..., None], np.nan, y)
-        out[:, _USED, 3] = raw[..., lm.VIS]
+        out[:, _USED, :3] = np.where(missing, np.nan, y)
+        out[:, _USED, 3] = vis
         return out
 
 

@@ -8,15 +8,19 @@ when the camera's view cannot support a check.
 
 from __future__ import annotations
 
+import bisect
+import math
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from backfit.catalog.schema import Position, Quantity, View
+from backfit.pose import geometry as geo
 from backfit.pose import landmarks as lm
-from backfit.pose.geometry import front_direction, points
+from backfit.pose.geometry import Coords
 from backfit.pose.landmarks import FloatArray
 
 IntArray = NDArray[np.int64]
@@ -66,55 +70,65 @@ class ViewConfig:
     settle_s: float = 0.4
 
 
-def width_ratio(frames: FloatArray, aspect: float = 1.0) -> FloatArray:
+def _width_ratio(c: Coords) -> Any:
+    o, x, y = c.ops, c.x, c.y
+    shoulders = geo.distance(c, lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER)
+    hips = geo.distance(c, lm.LEFT_HIP, lm.RIGHT_HIP)
+    dx = (x[lm.LEFT_SHOULDER] + x[lm.RIGHT_SHOULDER]) / 2 - (x[lm.LEFT_HIP] + x[lm.RIGHT_HIP]) / 2
+    dy = (y[lm.LEFT_SHOULDER] + y[lm.RIGHT_SHOULDER]) / 2 - (y[lm.LEFT_HIP] + y[lm.RIGHT_HIP]) / 2
+    return 0.5 * (shoulders + hips) / o.maximum(o.sqrt(dx * dx + dy * dy), 1e-6)
+
+
+def width_ratio(frames: FloatArray | Coords, aspect: float = 1.0) -> FloatArray:
     """Mean of shoulder and hip widths over trunk length, 2D ``(frames,)``."""
-    sh = points(frames, (lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER), aspect)
-    hp = points(frames, (lm.LEFT_HIP, lm.RIGHT_HIP), aspect)
-    widths = 0.5 * (np.linalg.norm(sh[:, 0] - sh[:, 1], axis=-1) + np.linalg.norm(hp[:, 0] - hp[:, 1], axis=-1))
-    trunk = np.linalg.norm(sh.mean(axis=1) - hp.mean(axis=1), axis=-1)
-    result: FloatArray = widths / np.maximum(trunk, 1e-6)
+    c = geo.coords(frames, aspect)
+    result: FloatArray = c.ops.table([_width_ratio(c)])[:, 0]
     return result
 
 
-def raw_views(frames: FloatArray, aspect: float = 1.0, config: ViewConfig = ViewConfig()) -> IntArray:
+def _view_code(c: Coords, config: ViewConfig) -> Any:
+    o = c.ops
+    r = _width_ratio(c)
+    return o.where(r < config.side_below, 1, o.where(r > config.end_above, 2, 0))
+
+
+def raw_views(frames: FloatArray | Coords, aspect: float = 1.0, config: ViewConfig = ViewConfig()) -> IntArray:
     """Per-frame view codes (index into :data:`VIEWS`) ``(frames,)``; NaN geometry gives ``other``."""
-    r = width_ratio(frames, aspect)
-    codes = np.zeros(frames.shape[0], dtype=np.int64)
-    codes[r < config.side_below] = 1
-    codes[r > config.end_above] = 2
-    return codes
+    c = geo.coords(frames, aspect)
+    return c.ops.codes(_view_code(c, config))
 
 
-def raw_positions(frames: FloatArray, aspect: float = 1.0, config: ViewConfig = ViewConfig()) -> IntArray:
+_FEET = (lm.LEFT_ANKLE, lm.RIGHT_ANKLE, lm.LEFT_HEEL, lm.RIGHT_HEEL, lm.LEFT_FOOT_INDEX, lm.RIGHT_FOOT_INDEX)
+
+
+def _position_code(c: Coords, config: ViewConfig) -> Any:
+    o, x, y, z, aspect = c.ops, c.raw_x, c.y, c.z, c.aspect
+    ls, rs, lh, rh = lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER, lm.LEFT_HIP, lm.RIGHT_HIP
+    dx = ((x[ls] + x[rs]) / 2 - (x[lh] + x[rh]) / 2) * aspect
+    dy = (y[ls] + y[rs]) / 2 - (y[lh] + y[rh]) / 2
+    dz = o.nan_to_num(((z[ls] + z[rs]) / 2 - (z[lh] + z[rh]) / 2) * aspect)
+    norm3 = o.sqrt(dx * dx + dy * dy + dz * dz)
+    vertical = -dy / o.maximum(norm3, 1e-9)
+    upright = (vertical > math.cos(math.radians(config.upright_deg))) & (_width_ratio(c) < config.lying_end_ratio)
+    fx, fy = geo.front(c)
+    face_y = fy / o.maximum(o.sqrt(fx * fx + fy * fy), 1e-9)
+    floor = y[_FEET[0]]  # the lowest foot point, ignoring missing ones (NaN when all are missing)
+    for j in _FEET[1:]:
+        floor = o.fmax(floor, y[j])
+    kneeling = [
+        floor - y[k] < config.kneel_ratio * geo.distance(c, k, h)
+        for h, k in ((lm.LEFT_HIP, lm.LEFT_KNEE), (lm.RIGHT_HIP, lm.RIGHT_KNEE))
+    ]
+    lying = o.logical_not(upright) & o.isfinite(norm3)
+    kneel_code = o.where(kneeling[0] & kneeling[1], 3, o.where(kneeling[0] | kneeling[1], 4, 5))
+    lying_code = o.where(face_y < -config.face_margin, 1, o.where(face_y > config.face_margin, 2, 0))
+    return o.where(upright, kneel_code, o.where(lying, lying_code, 0))
+
+
+def raw_positions(frames: FloatArray | Coords, aspect: float = 1.0, config: ViewConfig = ViewConfig()) -> IntArray:
     """Per-frame body position codes (index into :data:`POSITIONS`) ``(frames,)``."""
-    sh = frames[:, [lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER], :3].mean(axis=1)
-    hp = frames[:, [lm.LEFT_HIP, lm.RIGHT_HIP], :3].mean(axis=1)
-    d = (sh - hp) * np.array([aspect, 1.0, aspect])
-    dz = np.nan_to_num(d[:, 2], nan=0.0)
-    norm3 = np.sqrt(d[:, 0] ** 2 + d[:, 1] ** 2 + dz**2)
-    vertical = -d[:, 1] / np.maximum(norm3, 1e-9)
-    upright = (vertical > np.cos(np.radians(config.upright_deg))) & (
-        width_ratio(frames, aspect) < config.lying_end_ratio
-    )
-    face = front_direction(frames, aspect)
-    face_y = face[:, 1] / np.maximum(np.linalg.norm(face, axis=-1), 1e-9)
-    supine = face_y < -config.face_margin
-    prone = face_y > config.face_margin
-    feet = [lm.LEFT_ANKLE, lm.RIGHT_ANKLE, lm.LEFT_HEEL, lm.RIGHT_HEEL, lm.LEFT_FOOT_INDEX, lm.RIGHT_FOOT_INDEX]
-    floor = np.fmax.reduce(frames[:, feet, lm.Y], axis=1)  # NaN-ignoring, NaN when all are missing
-    kneeling_sides = np.zeros((frames.shape[0], 2), dtype=bool)
-    for col, (h, k) in enumerate(((lm.LEFT_HIP, lm.LEFT_KNEE), (lm.RIGHT_HIP, lm.RIGHT_KNEE))):
-        thigh = np.linalg.norm(points(frames, k, aspect) - points(frames, h, aspect), axis=-1)
-        kneeling_sides[:, col] = floor - frames[:, k, lm.Y] < config.kneel_ratio * thigh
-    n_kneel = kneeling_sides.sum(axis=1)
-    codes = np.zeros(frames.shape[0], dtype=np.int64)
-    lying = ~upright & np.isfinite(norm3)
-    codes[lying & supine] = 1
-    codes[lying & prone] = 2
-    codes[upright & (n_kneel == 2)] = 3
-    codes[upright & (n_kneel == 1)] = 4
-    codes[upright & (n_kneel == 0)] = 5
-    return codes
+    c = geo.coords(frames, aspect)
+    return c.ops.codes(_position_code(c, config))
 
 
 class Debouncer:
@@ -122,6 +136,7 @@ class Debouncer:
 
     ``debouncer(times (k,), labels (k,)) -> (k,)`` accepted labels; state carries over between calls, so a
     sequence fed one frame at a time or in chunks gives the same labels. Loops over runs of equal labels.
+    :meth:`step` is the same for one frame, on plain numbers.
     """
 
     def __init__(self, settle_s: float) -> None:
@@ -132,27 +147,39 @@ class Debouncer:
 
     def __call__(self, times: FloatArray, labels: IntArray) -> IntArray:
         n = labels.shape[0]
+        if n == 1:
+            return np.array([self.step(float(times[0]), int(labels[0]))], dtype=np.int64)
         out = np.empty(n, dtype=np.int64)
         if n == 0:
             return out
-        if self.current is None:
-            self.current = int(labels[0])
+        t = times.tolist()
         starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]]).tolist()
         for s, e in zip(starts, [*starts[1:], n], strict=True):
             label = int(labels[s])
-            if label == self.current:
-                self._candidate = None
+            first = self.step(t[s], label)
+            if first == label:  # accepted at once (or already current): the whole run is
                 out[s:e] = label
                 continue
-            if label != self._candidate:
-                self._candidate, self._since = label, float(times[s])
-            settled = times[s:e] - self._since >= self.settle_s
-            switch = s + int(np.argmax(settled)) if settled.any() else e
-            out[s:switch] = self.current
+            since, settle = self._since, self.settle_s
+            switch = bisect.bisect_left(t, True, s + 1, e, key=lambda ti: ti - since >= settle)
+            out[s:switch] = first
             if switch < e:
                 self.current, self._candidate = label, None
                 out[switch:e] = label
         return out
+
+    def step(self, t: float, label: int) -> int:
+        """One frame's label at ``t`` s; returns the accepted label."""
+        if self.current is None:
+            self.current = label
+        if label == self.current:
+            self._candidate = None
+            return label
+        if label != self._candidate:
+            self._candidate, self._since = label, t
+        if t - self._since >= self.settle_s:
+            self.current, self._candidate = label, None
+        return self.current
 
 
 _WHAT: dict[Quantity, str] = {
