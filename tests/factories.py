@@ -15,6 +15,8 @@ from backfit.plan.intake import Intake, RedFlag
 from backfit.plan.rules import ProgrammeRules, load_programme_rules
 from backfit.services import checkins, profiles, sessions
 from backfit.session.engine import Phase, SessionEngine, units_of
+from backfit.store import repositories as repo
+from backfit.store.models import SetRecord
 
 START = datetime(2024, 1, 1, 8, 0, tzinfo=UTC)  # a Monday
 
@@ -219,3 +221,21 @@ def realistic_history(session: Session, data: TestData, weeks: int = 6, name: st
                 now=START + timedelta(weeks=week, days=5),
                 name=name,
             )
+
+
+PELVIS = "Keep your pelvis level from side to side."
+
+
+def fault(value: float = 7.25, *, text: str = PELVIS, t: float = 3.5) -> dict[str, Any]:
+    """A fault as the camera reports it and a set stores it (a pelvic-obliquity check, bound <= 5 degrees)."""
+    return {"text": text, "quantity": "pelvic_obliquity_deg", "value": value, "op": "<=", "bound": 5.0, "t": t}
+
+
+def watched_by_camera(session: Session, faults: list[dict[str, Any]], name: str = "ana") -> SetRecord:
+    """Mark the first set of ``name``'s newest session as counted by the camera, which saw ``faults``."""
+    profile = repo.require_profile(session, name)
+    newest = repo.performed_sessions(session, profile.id, limit=1)[0]
+    first = repo.sets_of(session, [newest.id])[0]
+    first.source, first.faults = "camera", faults
+    session.flush()
+    return first

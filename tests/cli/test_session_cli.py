@@ -1,4 +1,4 @@
-"""`backfit init` and `backfit session` as real processes, including a kill -9 mid-session."""
+"""`backfit intake` and `backfit session` as real processes, including a kill -9 mid-session."""
 
 from __future__ import annotations
 

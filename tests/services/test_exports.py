@@ -15,7 +15,7 @@ from icalendar import Calendar
 
 from backfit.services import exports, history
 from backfit.store import ImportRejected, open_database
-from backfit.store.database import Database
+from backfit.store.database import Database, head_revision
 from tests import factories as f
 
 NOW = f.START + timedelta(weeks=6, days=1)
@@ -29,6 +29,7 @@ def lived_backup(tmp_path_factory: pytest.TempPathFactory, test_data: f.TestData
         with source.unit_of_work() as session:
             f.realistic_history(session, test_data, weeks=6, name="ana")
             f.realistic_history(session, test_data, weeks=2, name="ben")
+            f.watched_by_camera(session, [f.fault(7.25), f.fault(6.0, t=9.0)], name="ben")
         return backup(source)
     finally:
         source.dispose()
@@ -51,9 +52,13 @@ def test_json_backup_round_trips_losslessly(db: Database, new_db_url: Callable[[
     with db.unit_of_work() as session:
         f.realistic_history(session, test_data, weeks=6, name="ana")
         f.realistic_history(session, test_data, weeks=2, name="ben")
+        f.watched_by_camera(session, [f.fault(7.25), f.fault(-0.1234567891234, text="Keep still.", t=0.0)])
+        f.watched_by_camera(session, [], name="ben")
     original = backup(db)
     assert original["format_version"] == exports.BACKUP_VERSION
     assert len(original["tables"]["sets"]) > 100
+    camera = [row for row in original["tables"]["sets"] if row["source"] == "camera"]
+    assert sorted(len(row["faults"]) for row in camera) == [0, 2]
     assert original["tables"]["progression_decisions"]
     restored = open_database(new_db_url())
     try:
@@ -95,6 +100,17 @@ CORRUPTIONS = [
     pytest.param(
         _corrupt(lambda d: d["tables"]["sets"][0].update(performed_session_id=999_999)), "do not fit", id="dangling-fk"
     ),
+    pytest.param(_corrupt(lambda d: d["tables"]["sets"][0].update(source="guess")), "sets.source", id="bad-source"),
+    pytest.param(_corrupt(lambda d: d["tables"]["sets"][0].update(faults="bad")), "sets.faults", id="faults-not-list"),
+    pytest.param(
+        _corrupt(lambda d: d["tables"]["sets"][0].update(faults=[{"text": "x"}])), "sets.faults", id="fault-fields"
+    ),
+    pytest.param(
+        _corrupt(lambda d: d["tables"]["sets"][0].update(faults=[{**f.fault(), "value": "7"}])),
+        "finite number",
+        id="fault-value-text",
+    ),
+    pytest.param(_corrupt(lambda d: d.update(schema_revision="0000")), "cannot import", id="unknown-old-schema"),
     pytest.param(
         _corrupt(lambda d: d["tables"]["profiles"].append(dict(d["tables"]["profiles"][0]))), "do not fit", id="dup-id"
     ),
@@ -109,6 +125,42 @@ def test_corrupt_or_foreign_backup_is_refused_and_data_intact(
     with pytest.raises(ImportRejected, match=message), lived.unit_of_work() as session:
         exports.import_backup(session, corrupt(before), replace=True)
     assert backup(lived) == before
+
+
+def as_revision_0001(data: dict[str, Any]) -> dict[str, Any]:
+    """The backup as backfit wrote it at schema revision 0001: sets had no source nor faults."""
+    old = copy.deepcopy(data)
+    old["schema_revision"] = "0001"
+    for row in old["tables"]["sets"]:
+        del row["source"], row["faults"]
+    return old
+
+
+def test_backup_of_revision_0001_is_upgraded_on_import(lived: Database, new_db_url: Callable[[], str]) -> None:
+    current = backup(lived)
+    old = as_revision_0001(current)
+    frozen = copy.deepcopy(old)
+    restored = open_database(new_db_url())
+    try:
+        with restored.unit_of_work() as session:
+            counts = exports.import_backup(session, old)
+        assert old == frozen, "the backup given is not changed"
+        assert counts["sets"] == len(current["tables"]["sets"])
+        again = backup(restored)
+        assert again["schema_revision"] == head_revision()
+        expected = copy.deepcopy(current["tables"])
+        for row in expected["sets"]:
+            row["source"] = row["faults"] = None  # 0001 did not know them
+        assert again["tables"] == expected
+    finally:
+        restored.dispose()
+
+
+def test_backup_upgrades_reach_the_head_revision() -> None:
+    revision = "0001"
+    while revision in exports.BACKUP_UPGRADES:
+        revision = exports.BACKUP_UPGRADES[revision][0]
+    assert revision == head_revision(), "a migration changed the tables: add its step to BACKUP_UPGRADES"
 
 
 def test_import_into_a_database_with_data_needs_replace(lived: Database) -> None:
@@ -135,6 +187,10 @@ def test_csv_has_one_row_per_set(lived: Database) -> None:
     assert {int(r["session_id"]) for r in rows} == {s.id for s in sessions}
     assert rows[0]["exercise_id"] == "abdominal-drawing-in"
     assert rows[0]["completed"] == "true"
+    watched = [r for r in rows if r["source"] == "camera"]
+    assert len(watched) == 1
+    assert watched[0]["faults"] == "Keep your pelvis level from side to side: 7.2° (bound ≤ 5.0°), seen 2 times"
+    assert {(r["source"], r["faults"]) for r in rows if r is not watched[0]} == {("", "")}
 
 
 def test_calendar_lists_upcoming_sessions(lived: Database) -> None:

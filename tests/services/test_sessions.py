@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from backfit.services import checkins, profiles, sessions
+from backfit.services.faults import FaultSeen
 from backfit.session.engine import FinishedSet, SetKey
 from backfit.store.database import Database
 from backfit.store.models import CheckIn, PerformedSession, ProgressionDecision, SetRecord
@@ -123,3 +124,15 @@ def test_psfs_is_due_every_two_weeks(ready: Database) -> None:
         assert not checkins.psfs_due(session, now=f.START + timedelta(days=15))
         with pytest.raises(ValueError, match="0-10"):
             checkins.record_psfs(session, {"sitting for an hour": 11}, now=f.START)
+
+
+def test_only_camera_sets_have_faults(ready: Database, test_data: f.TestData) -> None:
+    fault = FaultSeen(**f.fault())
+    with ready.unit_of_work() as session:
+        performed = sessions.start_session(session, catalog=test_data.catalog, pain_start=2, now=f.START)
+        event = FinishedSet(SetKey(0, 0), "abdominal-drawing-in", 2, 2.0, True)
+        with pytest.raises(ValueError, match="camera"):
+            sessions.record_event(session, performed.id, event, f.START, source="manual", faults=[fault])
+        sessions.record_event(session, performed.id, event, f.START, source="camera", faults=[fault])
+        stored = session.scalars(select(SetRecord)).one()
+        assert (stored.source, stored.faults) == ("camera", [f.fault()])

@@ -3,12 +3,15 @@ errors, never a traceback. Runs on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.factories import PELVIS
 from tests.web.conftest import answers
 
 
@@ -17,6 +20,16 @@ def start(client: TestClient, pain: int = 1) -> dict[str, Any]:
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body
+
+
+SET0 = {"item_index": 0, "set_index": 0}
+CAMERA = {**SET0, "source": "camera"}
+
+
+def fault(value: Any = 7.25, **changes: Any) -> dict[str, Any]:
+    """A fault event as the live coach reports it (text, quantity, worst value, op, bound, seconds into the set)."""
+    base = {"text": PELVIS, "quantity": "pelvic_obliquity_deg", "value": value, "op": "<=", "bound": 5.0, "t": 2.0}
+    return base | changes
 
 
 def work_steps(session: dict[str, Any]) -> list[dict[str, Any]]:
@@ -164,13 +177,79 @@ def test_sets_are_saved_once_and_resume_where_stopped(onboarded: TestClient) -> 
         pytest.param({"item_index": "first", "set_index": 0}, 422, "item_index", id="not-a-number"),
         pytest.param({"set_index": 0}, 422, "item_index", id="missing-field"),
         pytest.param({"item_index": 0, "set_index": 0, "side": "middle"}, 422, "side", id="unknown-side"),
+        pytest.param({**SET0, "source": "guess"}, 422, "source", id="unknown-source"),
+        pytest.param({**SET0, "faults": [fault()]}, 422, "camera", id="faults-without-camera"),
+        pytest.param({**SET0, "source": "manual", "faults": [fault()]}, 422, "camera", id="faults-of-manual-set"),
+        pytest.param({**CAMERA, "faults": [fault()] * 101}, 422, "faults", id="too-many-faults"),
+        pytest.param({**CAMERA, "faults": fault()}, 422, "faults", id="faults-not-a-list"),
+        pytest.param({**CAMERA, "faults": [fault(value=float("nan"))]}, 422, "value", id="fault-value-nan"),
+        pytest.param({**CAMERA, "faults": [fault(value=float("inf"))]}, 422, "value", id="fault-value-infinite"),
+        pytest.param({**CAMERA, "faults": [fault(value="7.2")]}, 422, "value", id="fault-value-text"),
+        pytest.param({**CAMERA, "faults": [fault(value=True)]}, 422, "value", id="fault-value-bool"),
+        pytest.param({**CAMERA, "faults": [fault(value=1e9)]}, 422, "value", id="fault-value-huge"),
+        pytest.param({**CAMERA, "faults": [fault(text="")]}, 422, "text", id="fault-text-empty"),
+        pytest.param({**CAMERA, "faults": [fault(text="x" * 301)]}, 422, "text", id="fault-text-too-long"),
+        pytest.param({**CAMERA, "faults": [fault(text=7)]}, 422, "text", id="fault-text-number"),
+        pytest.param({**CAMERA, "faults": [fault(quantity="mood_deg")]}, 422, "quantity", id="fault-unknown-quantity"),
+        pytest.param({**CAMERA, "faults": [fault(op="<")]}, 422, "op", id="fault-unknown-op"),
+        pytest.param({**CAMERA, "faults": [fault(t=-1)]}, 422, "t", id="fault-negative-time"),
+        pytest.param({**CAMERA, "faults": [fault(extra=1)]}, 422, "extra", id="fault-unknown-field"),
+        pytest.param({**CAMERA, "faults": [{"text": "Keep level."}]}, 422, "quantity", id="fault-missing-fields"),
     ],
 )
 def test_bad_sets(onboarded: TestClient, payload: dict[str, Any], status: int, message: str) -> None:
     session = start(onboarded)
-    response = onboarded.post(f"/api/sessions/{session['id']}/sets", json=payload)
+    body = json.dumps(payload)  # NaN and Infinity as Python writes them, which the server must refuse
+    headers = {"Content-Type": "application/json"}
+    response = onboarded.post(f"/api/sessions/{session['id']}/sets", content=body, headers=headers)
     assert response.status_code == status, response.text
     assert message in json.dumps(response.json())
+
+
+def test_camera_sets_keep_their_faults_to_the_summary_history_and_csv(onboarded: TestClient) -> None:
+    session = start(onboarded)
+    sets = [s["set"] for s in work_steps(session)]
+    url = f"/api/sessions/{session['id']}/sets"
+    seen = [fault(7.25, t=1.5), fault(6.0, t=4.25), fault(13.0, text="Keep your knees apart.", op=">=", bound=15.0)]
+    camera = onboarded.post(url, json={**sets[0], "reps": 9, "source": "camera", "faults": seen})
+    assert camera.status_code == 201, camera.text
+    assert camera.json() | {"faults": None} == {
+        **sets[0], "reps": 9, "hold_s": None, "completed": False, "created": True, "source": "camera", "faults": None
+    }  # fmt: skip
+    assert camera.json()["faults"] == seen
+    again = onboarded.post(url, json={**sets[0], "reps": 3, "source": "camera", "faults": []})
+    assert again.status_code == 200
+    assert (again.json()["reps"], again.json()["faults"]) == (9, seen), "a repeat returns the set as stored"
+    nothing_seen = onboarded.post(url, json={**sets[1], "reps": 10, "source": "camera"}).json()
+    assert (nothing_seen["source"], nothing_seen["faults"]) == ("camera", [])
+    manual = onboarded.post(url, json={**sets[2], "reps": 10, "source": "manual"}).json()
+    assert (manual["source"], manual["faults"]) == ("manual", None)
+    unsaid = onboarded.post(url, json={**sets[3], "reps": 10}).json()
+    assert (unsaid["source"], unsaid["faults"]) == (None, None)
+    assert onboarded.post(f"/api/sessions/{session['id']}/finish", json={"pain_end": 1}).status_code == 200
+
+    page = onboarded.get(f"/sessions/{session['id']}/summary").text
+    assert "What the camera saw" in page
+    name = session["items"][sets[0]["item_index"]]["name"]
+    assert name in page
+    assert "Keep your pelvis level from side to side: 7.2° (bound ≤ 5.0°), seen 2 times" in page
+    assert "Keep your knees apart: 13.0° (bound ≥ 15.0°)" in page
+    history = onboarded.get("/api/history").json()
+    assert history[0]["faults"] == 3
+    rows = list(csv.DictReader(io.StringIO(onboarded.get("/api/export", params={"format": "csv"}).text)))
+    assert [r["source"] for r in rows] == ["camera", "camera", "manual", ""]
+    assert rows[0]["faults"].split("; ") == [
+        "Keep your pelvis level from side to side: 7.2° (bound ≤ 5.0°), seen 2 times",
+        "Keep your knees apart: 13.0° (bound ≥ 15.0°)",
+    ]
+    assert [r["faults"] for r in rows[1:]] == ["", "", ""]
+
+
+def test_a_summary_without_camera_sets_says_nothing_of_faults(onboarded: TestClient) -> None:
+    do_whole_session(onboarded)
+    history = onboarded.get("/api/history").json()
+    assert history[0]["faults"] == 0
+    assert "What the camera saw" not in onboarded.get(f"/sessions/{history[0]['id']}/summary").text
 
 
 def test_bad_session_ids_and_bodies(onboarded: TestClient) -> None:

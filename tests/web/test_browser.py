@@ -38,22 +38,29 @@ def start_session(page: Any) -> None:
 
 
 def play_step(page: Any) -> str:
-    """Do what the player asks now; returns the kind of step done."""
+    """Do what the player asks now and wait until it moves on; returns the kind of step done."""
+    page.wait_for_function("() => !document.querySelector('#player').dataset.busy")  # not while saving
     if page.is_visible("#final"):
         return "final"
+    before = page.get_attribute("#player", "data-step")
     if page.is_visible("#ask"):
         page.click("#rpe-scale button:text-is('4')")
         page.click("#pain-scale button:text-is('1')")
         page.click("#ask-submit")
-        return "ask"
-    if page.is_visible("#rest-controls"):
+        kind = "ask"
+    elif page.is_visible("#rest-controls"):
         page.clock.run_for(60_000)  # the rest counts down and moves on by itself
-        return "rest"
-    if page.is_visible("#work-controls"):
+        kind = "rest"
+    elif page.is_visible("#work-controls"):
         page.click("#set-all")
-        return "reps"
-    page.clock.run_for(125_000)  # a hold (or timed holds) counts down and saves itself
-    return "hold"
+        kind = "reps"
+    else:
+        page.clock.run_for(125_000)  # a hold (or timed holds) counts down and saves itself
+        kind = "hold"
+    page.wait_for_function(
+        "before => document.querySelector('#player').dataset.step !== before", arg=before, timeout=15_000
+    )
+    return kind
 
 
 def progress(page: Any) -> tuple[int, int]:
@@ -69,7 +76,6 @@ def play_until(page: Any, stop: Any) -> list[str]:
         if stop(page):
             return kinds
         kinds.append(play_step(page))
-        page.wait_for_timeout(30)
     raise AssertionError(f"the session did not reach its end: {kinds}")
 
 
@@ -151,6 +157,7 @@ def test_closing_the_page_mid_session_resumes_at_the_next_set(web: Page) -> None
     page.close()  # mid-session: the set now in progress is lost, the finished ones are stored
 
     again = web.new_page()
+    again.clock.install()
     again.goto("/today")
     assert "session in progress" in again.inner_text("main")
     again.click("text=Resume the session")

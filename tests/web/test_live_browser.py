@@ -127,6 +127,7 @@ def test_camera_counts_one_bridge_and_its_hold_and_saves_the_set(
     camera_page.shot("live-review")
     reps = int(page.input_value("#review-reps"))
     held = float(page.input_value("#review-hold"))
+    shown = page.eval_on_selector_all("#review-faults li", "items => items.map((li) => li.textContent)")
     record_property("camera_reps", reps)
     record_property("camera_hold_s", held)
     assert reps == 1
@@ -145,6 +146,11 @@ def test_camera_counts_one_bridge_and_its_hold_and_saves_the_set(
     assert len(saved) == 1
     assert int(saved[0]["reps"]) == 1
     assert float(saved[0]["hold_s"]) == pytest.approx(HOLD_S, abs=0.35)
+    assert saved[0]["source"] == "camera"
+    # the faults shown for review are the ones stored: one line per cue, in the CSV
+    stored = [line for line in saved[0]["faults"].split("; ") if line]
+    assert [line.split(": ")[0] for line in stored] == [text.rstrip(".") for text in shown]
+    record_property("camera_faults", saved[0]["faults"])
     assert re.search(r"1 of \d+ sets done|\d+ of \d+ sets done", page.inner_text("#progress-text"))
 
 
@@ -177,7 +183,7 @@ def test_without_camera_or_model_the_set_is_counted_by_hand(
             "navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('denied', 'NotAllowedError'));"
         )
     try:
-        open_bridge_with_camera(page, live_server)
+        api = open_bridge_with_camera(page, live_server)
         page.page.wait_for_function(
             "reason => document.querySelector('#message').textContent.includes(reason)", arg=reason, timeout=30_000
         )
@@ -186,6 +192,8 @@ def test_without_camera_or_model_the_set_is_counted_by_hand(
         page.page.click("#set-all")  # the session goes on with manual counting
         page.page.wait_for_selector("#rest-controls:not([hidden]), #ask:not([hidden])")
         page.shot(f"live-fallback-{setup}")
+        rows = list(csv.DictReader(io.StringIO(api.get("/api/export", params={"format": "csv"}).text)))
+        assert [(r["source"], r["faults"]) for r in rows if r["exercise_id"] == "hip-bridge"] == [("manual", "")]
     finally:
         page.context.close()
     assert page.foreign == []

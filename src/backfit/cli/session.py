@@ -101,7 +101,7 @@ class Driver:
 
     def store(self, event: Event) -> None:
         with self.svc.db.unit_of_work() as session:
-            sessions.record_event(session, self.performed_id, event, utc_now())
+            sessions.record_event(session, self.performed_id, event, utc_now(), source="manual")
         if isinstance(event, FinishedSet):
             self.sets_done += 1
             if self.script is not None:

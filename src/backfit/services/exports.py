@@ -6,8 +6,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+from collections.abc import Callable
+from dataclasses import fields as dataclass_fields
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, get_args
 
 from sqlalchemy import Boolean, Date, Float, Integer, String, Table, Text, delete, func, insert, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -15,6 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import JSON
 
 from backfit import __version__
+from backfit.services.faults import FaultSeen, SetSource, stored_faults, summarise
 from backfit.services.profiles import DEFAULT_PROFILE, prescription_of
 from backfit.store import repositories as repo
 from backfit.store.database import head_revision
@@ -38,6 +42,8 @@ CSV_COLUMNS = [
     "pain_during",
     "completed",
     "recorded_at",
+    "source",
+    "faults",
 ]
 
 
@@ -69,6 +75,32 @@ def export_backup(session: Session, *, now: datetime) -> dict[str, Any]:
     }
 
 
+def _check_source(value: Any) -> None:
+    if value not in get_args(SetSource):
+        raise ValueError(f"not one of {', '.join(get_args(SetSource))}")
+
+
+def _check_faults(value: Any) -> None:
+    if not isinstance(value, list):
+        raise ValueError("not a list of faults")
+    fields = {f.name: f.type for f in dataclass_fields(FaultSeen)}
+    for item in value:
+        if not isinstance(item, dict) or set(item) != set(fields):
+            raise ValueError(f"a fault is not an object with {', '.join(sorted(fields))}")
+        for name, kind in fields.items():
+            v = item[name]
+            number = isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+            if not (number if kind == "float" else isinstance(v, str)):
+                raise ValueError(f"a fault's {name} is not {'a finite number' if kind == 'float' else 'text'}")
+
+
+COLUMN_CHECKS: dict[tuple[str, str], Callable[[Any], None]] = {
+    ("sets", "source"): _check_source,
+    ("sets", "faults"): _check_faults,
+}
+"""Checks beyond the column type, for values the application reads back as structured data."""
+
+
 def _parse_value(table: Table, column: str, value: Any) -> Any:
     col = table.columns[column]
     where = f"{table.name}.{column}"
@@ -76,6 +108,12 @@ def _parse_value(table: Table, column: str, value: Any) -> Any:
         if not col.nullable:
             raise ImportRejected(f"corrupt backup: {where} is empty but required")
         return None
+    check = COLUMN_CHECKS.get((table.name, column))
+    if check is not None:
+        try:
+            check(value)
+        except (TypeError, ValueError) as exc:
+            raise ImportRejected(f"corrupt backup: {where} = {value!r}: {exc}") from exc
     kind = col.type
     try:
         if isinstance(kind, UTCDateTime):
@@ -108,6 +146,41 @@ def _parse_value(table: Table, column: str, value: Any) -> Any:
     raise ImportRejected(f"cannot import {where}: unsupported column type {kind}")
 
 
+def _sets_gain_source_and_faults(tables: dict[str, Any]) -> dict[str, Any]:
+    """0001 -> 0002: sets stored before it have no ``source`` nor ``faults`` (NULL, as the migration leaves them)."""
+    rows = tables.get("sets")
+    if not isinstance(rows, list):
+        return tables
+    upgraded = [{**row, "source": None, "faults": None} if isinstance(row, dict) else row for row in rows]
+    return {**tables, "sets": upgraded}
+
+
+BACKUP_UPGRADES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
+    "0001": ("0002", _sets_gain_source_and_faults),
+}
+"""Schema revision of an older backup -> (the next revision, how its tables become that revision's).
+
+Every migration that changes a table needs its step here, so that older backups keep importing;
+a test checks that the chain reaches the head revision."""
+
+
+def _upgraded_tables(data: dict[str, Any]) -> Any:
+    """The backup's tables brought to the head schema revision (a copy: ``data`` is not changed)."""
+    revision, tables = data.get("schema_revision"), data.get("tables")
+    if not isinstance(tables, dict):
+        return tables
+    while revision != head_revision():
+        if not isinstance(revision, str) or revision not in BACKUP_UPGRADES:
+            raise ImportRejected(
+                f"the backup is of schema revision {data.get('schema_revision')!r}, which this backfit cannot "
+                f"import (it imports {', '.join(sorted({*BACKUP_UPGRADES, head_revision()}))}); "
+                "a newer backup needs a newer backfit"
+            )
+        revision, step = BACKUP_UPGRADES[revision]
+        tables = step(tables)
+    return tables
+
+
 def _validate(data: Any) -> dict[str, list[dict[str, Any]]]:
     if not isinstance(data, dict) or data.get("format") != BACKUP_FORMAT:
         raise ImportRejected("not a backfit backup (no 'format': 'backfit-backup' in it)")
@@ -116,12 +189,7 @@ def _validate(data: Any) -> dict[str, list[dict[str, Any]]]:
         raise ImportRejected(
             f"backup format version {version!r} is not supported (this backfit reads 1-{BACKUP_VERSION})"
         )
-    if data.get("schema_revision") != head_revision():
-        raise ImportRejected(
-            f"the backup is of schema revision {data.get('schema_revision')!r}; "
-            f"this backfit imports {head_revision()!r}"
-        )
-    tables = data.get("tables")
+    tables = _upgraded_tables(data)
     known = {t.name: t for t in _tables()}
     if not isinstance(tables, dict) or set(tables) != set(known):
         raise ImportRejected("corrupt backup: its tables are not backfit's")
@@ -207,6 +275,8 @@ def export_sets_csv(session: Session, name: str | None = None) -> str:
                 "" if s.pain_during is None else s.pain_during,
                 str(s.completed).lower(),
                 _dump_value(s.recorded_at),
+                s.source or "",
+                "; ".join(f.describe() for f in summarise(stored_faults(s.faults))),
             ]
         )
     return out.getvalue()

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backfit.catalog.loader import Catalog
+from backfit.services.faults import FaultSummary, stored_faults, summarise
 from backfit.services.profiles import DEFAULT_PROFILE
 from backfit.store import repositories as repo
 from backfit.store.models import (
@@ -36,6 +37,8 @@ class SessionSummary:
     pain_end: int | None
     pain_next_morning: int | None
     decisions: list[str] = field(default_factory=list)
+    faults: int = 0
+    """Form faults the camera saw during the session's sets."""
 
 
 def _planned_sets(plan: list[dict[str, object]]) -> int:
@@ -62,6 +65,14 @@ def history(session: Session, name: str = DEFAULT_PROFILE, *, limit: int | None 
             .group_by(SetRecord.performed_session_id)
         ).all()
     )
+    faults: dict[int, int] = defaultdict(int)
+    for session_id, seen in session.execute(
+        select(SetRecord.performed_session_id, SetRecord.faults)
+        .join(PerformedSession, PerformedSession.id == SetRecord.performed_session_id)
+        .where(PerformedSession.profile_id == profile.id, PerformedSession.started_at >= oldest)
+        .where(SetRecord.faults.is_not(None))
+    ):
+        faults[session_id] += len(seen or [])
     pain: dict[tuple[int, str], int] = {}
     rows = session.execute(
         select(CheckIn.performed_session_id, CheckIn.moment, CheckIn.pain).where(
@@ -91,8 +102,38 @@ def history(session: Session, name: str = DEFAULT_PROFILE, *, limit: int | None 
             pain_end=pain.get((s.id, "session_end")),
             pain_next_morning=pain.get((s.id, "next_morning")),
             decisions=decided.get(s.id, []),
+            faults=faults.get(s.id, 0),
         )
         for s in performed
+    ]
+
+
+@dataclass(frozen=True)
+class ExerciseFaults:
+    """What the camera saw during one exercise of a session: the sets it watched, the faults per cue."""
+
+    item_index: int
+    exercise_id: str
+    name: str
+    watched_sets: int
+    faults: list[FaultSummary]
+
+
+def session_faults(session: Session, performed: PerformedSession) -> list[ExerciseFaults]:
+    """Per exercise the camera watched (in session order), its faults deduplicated by cue."""
+    watched: dict[int, list[SetRecord]] = defaultdict(list)
+    for row in repo.sets_of(session, [performed.id]):
+        if row.source == "camera":
+            watched[row.item_index].append(row)
+    return [
+        ExerciseFaults(
+            item_index=index,
+            exercise_id=rows[0].exercise_id,
+            name=str(performed.plan[index]["name"]) if index < len(performed.plan) else rows[0].exercise_id,
+            watched_sets=len(rows),
+            faults=summarise(f for row in rows for f in stored_faults(row.faults)),
+        )
+        for index, rows in sorted(watched.items())
     ]
 
 

@@ -4,17 +4,20 @@ retried or resumed request never loses or doubles a set."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backfit.catalog.loader import Catalog
+from backfit.services.faults import FaultSeen, SetSource
 from backfit.services.sessions import engine_items, progress_so_far, record_event
 from backfit.session.engine import EngineItem, ExerciseAnswered, FinishedSet, SetKey, Side, units_of
 from backfit.session.steps import Step, remaining_steps
 from backfit.store.errors import NotFound
-from backfit.store.models import PerformedSession
+from backfit.store.models import PerformedSession, SetRecord
 
 
 class Rejected(ValueError):
@@ -68,9 +71,12 @@ def record_set(
     reps: int | None,
     hold_s: float | None,
     now: datetime,
-) -> tuple[FinishedSet, bool]:
-    """Store one finished set; returns it and whether it was new (a repeat of a
-    stored set is accepted and changes nothing)."""
+    source: SetSource | None = None,
+    faults: Sequence[FaultSeen] | None = None,
+) -> tuple[SetRecord, bool]:
+    """Store one finished set (with how it was counted and, for a camera set, the
+    faults seen); returns the stored set and whether it is new (a repeat of a
+    stored set is accepted and changes nothing: the first one stays)."""
     state = player_state(session, performed_id, catalog)
     item = _open_item(state, item_index)
     key = SetKey(item_index, set_index, side)
@@ -79,15 +85,25 @@ def record_set(
         raise Rejected(
             f"set {set_index} ({side}) is not part of {item.name}: sets 0-{item.prescription.sets - 1}, side {sides}"
         )
-    p = item.prescription
-    completed = (p.reps is None or (reps or 0) >= p.reps) and (p.hold_s is None or (hold_s or 0) >= p.hold_s)
-    finished = FinishedSet(key, item.exercise_id, reps, hold_s, completed)
-    if key in state.done:
-        return finished, False
-    if item_index in state.answered:
-        raise Rejected(f"{item.name} is already answered: its sets are closed")
-    record_event(session, performed_id, finished, now)
-    return finished, True
+    if faults and source != "camera":
+        raise Rejected("faults are seen by the camera: send them with source 'camera'")
+    created = key not in state.done
+    if created:
+        if item_index in state.answered:
+            raise Rejected(f"{item.name} is already answered: its sets are closed")
+        p = item.prescription
+        completed = (p.reps is None or (reps or 0) >= p.reps) and (p.hold_s is None or (hold_s or 0) >= p.hold_s)
+        finished = FinishedSet(key, item.exercise_id, reps, hold_s, completed)
+        record_event(session, performed_id, finished, now, source=source, faults=faults)
+    stored = session.scalars(
+        select(SetRecord).where(
+            SetRecord.performed_session_id == performed_id,
+            SetRecord.item_index == item_index,
+            SetRecord.set_index == set_index,
+            SetRecord.side == side,
+        )
+    ).one()
+    return stored, created
 
 
 def record_answer(

@@ -15,6 +15,7 @@ from backfit.catalog.loader import Catalog
 from backfit.catalog.schema import Equipment
 from backfit.plan.model import ExerciseLog, Prescription, SetLog
 from backfit.plan.progression import Decision, next_prescription
+from backfit.services.faults import FaultSeen, SetSource
 from backfit.services.profiles import (
     DEFAULT_PROFILE,
     SCHEDULE_WEEKS,
@@ -147,9 +148,26 @@ def progress_so_far(session: Session, performed_id: int) -> tuple[set[SetKey], s
     return done, answered
 
 
-def record_event(session: Session, performed_id: int, event: Event, now: datetime) -> None:
-    """Store one engine event (a finished set or the answers after an exercise)."""
+def record_event(
+    session: Session,
+    performed_id: int,
+    event: Event,
+    now: datetime,
+    *,
+    source: SetSource | None = None,
+    faults: Sequence[FaultSeen] | None = None,
+) -> None:
+    """Store one engine event (a finished set or the answers after an exercise).
+
+    A finished set is stored with how it was counted (``source``) and, when the
+    camera watched it, the faults seen (an empty list: none; kept only for camera sets)."""
     if isinstance(event, FinishedSet):
+        if source == "camera":
+            seen: list[Any] | None = [f.to_json() for f in faults or ()]
+        elif faults:
+            raise ValueError("faults are seen by the camera: only a set with source 'camera' has them")
+        else:
+            seen = None
         session.add(
             SetRecord(
                 performed_session_id=performed_id,
@@ -163,6 +181,8 @@ def record_event(session: Session, performed_id: int, event: Event, now: datetim
                 pain_during=None,
                 completed=event.completed,
                 recorded_at=now,
+                source=source,
+                faults=seen,
             )
         )
     elif isinstance(event, ExerciseAnswered):

@@ -132,6 +132,13 @@ class SetRecord(Base):
     pain_during: Mapped[int | None]
     completed: Mapped[bool] = mapped_column(Boolean)
     recorded_at: Mapped[datetime]
+    source: Mapped[str | None] = mapped_column(
+        String(8), doc="'camera' or 'manual' (typed or timed); None when not said (sets stored before revision 0002)."
+    )
+    faults: Mapped[list[Any] | None] = mapped_column(
+        JSON(none_as_null=True),
+        doc="Camera sets: the form faults seen (text, quantity, value, op, bound, t), [] for none; else None.",
+    )
 
 
 class ExerciseResult(Base):

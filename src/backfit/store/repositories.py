@@ -30,7 +30,10 @@ def profile_by_name(session: Session, name: str) -> Profile | None:
 def require_profile(session: Session, name: str) -> Profile:
     profile = profile_by_name(session, name)
     if profile is None:
-        raise NotFound(f"no profile named {name!r}: answer the intake first (`backfit init --answers FILE.json`)")
+        raise NotFound(
+            f"no profile named {name!r} yet: answer the intake first "
+            "(`backfit intake`, the web coach or POST /api/intake)"
+        )
     return profile
 
 

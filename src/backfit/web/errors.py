@@ -25,6 +25,23 @@ def describe(errors: list[dict[str, Any]]) -> list[str]:
     return out
 
 
+def domain_status(exc: Exception) -> int:
+    """The HTTP status of a use case's error: the first matching class wins."""
+    from backfit.services.player import Rejected
+    from backfit.services.profiles import NoProgramme
+    from backfit.store.errors import ImportRejected, NotFound
+
+    for kind, status in ((NoProgramme, 409), (NotFound, 404), (Rejected, 409), (ImportRejected, 422)):
+        if isinstance(exc, kind):
+            return status
+    return 500
+
+
+async def domain_error(request: Request, exc: Exception) -> Response:
+    """A use case refused the request: its message, with the fitting 4xx status."""
+    return await http_error(request, HTTPException(domain_status(exc), str(exc)))
+
+
 async def http_error(request: Request, exc: HTTPException) -> Response:
     if wants_json(request):
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from backfit.catalog.schema import Quantity
 from backfit.services.programmes import PlannedItemRead, ProgrammeDayRead, ProgrammeRead
 
 __all__ = ["PlannedItemRead", "ProgrammeDayRead", "ProgrammeRead"]
@@ -80,12 +81,53 @@ class SessionRead(BaseModel):
     total_sets: int
 
 
+MAX_FAULTS = 100
+"""Faults one set may carry (an episode each; a long set with three camera checks stays well below)."""
+Measured = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=-1e6, le=1e6)]
+
+
+class FaultCreate(Payload):
+    """A form fault the camera saw during the set (a ``fault`` event of the live WebSocket)."""
+
+    text: str = Field(strict=True, min_length=1, max_length=300, description="The cue that was not kept.")
+    quantity: Quantity = Field(description="What was measured; its unit is in its name.")
+    value: Measured = Field(description="The worst value measured in the fault's episode.")
+    op: Literal["<=", ">="] = Field(description="The check: value op bound passes.")
+    bound: Measured
+    t: float = Field(
+        strict=True, allow_inf_nan=False, ge=0, le=86_400, description="Seconds since the camera started the set."
+    )
+
+
+class FaultRead(BaseModel):
+    text: str
+    quantity: str
+    value: float
+    op: str
+    bound: float
+    t: float
+
+
 class SetCreate(Payload):
     item_index: int = Field(ge=0, le=50)
     set_index: int = Field(ge=0, le=20)
     side: Literal["both", "left", "right"] = "both"
     reps: int | None = Field(default=None, ge=0, le=200)
     hold_s: float | None = Field(default=None, ge=0, le=3600)
+    source: Literal["camera", "manual"] | None = Field(
+        default=None, description="How the count was taken: by the camera, or by the person (typed or timed)."
+    )
+    faults: list[FaultCreate] | None = Field(
+        default=None,
+        max_length=MAX_FAULTS,
+        description="Camera sets: the form faults seen during the set ([] for none).",
+    )
+
+    @model_validator(mode="after")
+    def _faults_come_from_the_camera(self) -> SetCreate:
+        if self.faults and self.source != "camera":
+            raise ValueError("faults are seen by the camera: send them with source 'camera'")
+        return self
 
 
 class SetRead(BaseModel):
@@ -96,6 +138,8 @@ class SetRead(BaseModel):
     hold_s: float | None
     completed: bool
     created: bool
+    source: str | None
+    faults: list[FaultRead] | None
 
 
 class AnswerCreate(Payload):
@@ -127,19 +171,6 @@ class FinishRead(BaseModel):
     id: int
     status: str
     decisions: list[DecisionRead]
-
-
-class HistoryItemRead(BaseModel):
-    id: int
-    started_at: datetime
-    status: str
-    exercises: list[str]
-    sets_done: int
-    sets_planned: int
-    pain_start: int | None
-    pain_end: int | None
-    pain_next_morning: int | None
-    decisions: list[str]
 
 
 class CheckInCreate(Payload):

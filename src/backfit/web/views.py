@@ -6,15 +6,19 @@ from collections.abc import Sequence
 
 from backfit.catalog.loader import Catalog
 from backfit.plan.intake import Screening
+from backfit.services.faults import FaultSeen, stored_faults
 from backfit.services.player import PlayerState
-from backfit.store.models import ProgressionDecision
+from backfit.store.models import ProgressionDecision, SetRecord
 from backfit.web.illustration import figure_svg
 from backfit.web.schemas import (
     DecisionRead,
+    FaultCreate,
+    FaultRead,
     ScreeningRead,
     SessionItemRead,
     SessionRead,
     SetKeyRead,
+    SetRead,
     StepRead,
 )
 
@@ -81,3 +85,23 @@ def decisions_read(decisions: Sequence[ProgressionDecision]) -> list[DecisionRea
         DecisionRead(exercise_id=d.after["exercise_id"], action=d.action, change=d.change, reasons=list(d.reasons))
         for d in decisions
     ]
+
+
+def fault_seen(fault: FaultCreate) -> FaultSeen:
+    return FaultSeen(fault.text, fault.quantity.value, fault.value, fault.op, fault.bound, fault.t)
+
+
+def set_read(row: SetRecord, created: bool) -> SetRead:
+    """A stored set as the API returns it."""
+    faults = None if row.faults is None else [FaultRead(**f.to_json()) for f in stored_faults(row.faults)]
+    return SetRead(
+        item_index=row.item_index,
+        set_index=row.set_index,
+        side=row.side,
+        reps=row.reps,
+        hold_s=row.hold_s,
+        completed=row.completed,
+        created=created,
+        source=row.source,
+        faults=faults,
+    )

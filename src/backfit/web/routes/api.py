@@ -7,16 +7,14 @@ import json
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
-from pydantic import ValidationError
 
-from backfit.catalog.schema import Equipment, Exercise, Family, Kind, Position
+from backfit.catalog.schema import Exercise
 from backfit.plan.intake import Intake, screen
 from backfit.services import checkins, exports, player, profiles, sessions
-from backfit.services.files import describe_validation_error
-from backfit.services.history import history
+from backfit.services.history import SessionSummary, history
 from backfit.services.programmes import programme_read
-from backfit.store.errors import ImportRejected, NotFound
-from backfit.web.routes.library import search
+from backfit.store.errors import NotFound
+from backfit.web.routes.library import Search, search
 from backfit.web.schemas import (
     AnswerCreate,
     AnswerRead,
@@ -25,7 +23,6 @@ from backfit.web.schemas import (
     ExerciseSummary,
     FinishCreate,
     FinishRead,
-    HistoryItemRead,
     ImportRead,
     ProgrammeRead,
     PsfsCreate,
@@ -36,7 +33,7 @@ from backfit.web.schemas import (
     SetRead,
 )
 from backfit.web.state import AppState, app_state
-from backfit.web.views import decisions_read, screening_read, session_read
+from backfit.web.views import decisions_read, fault_seen, screening_read, session_read, set_read
 
 router = APIRouter(prefix="/api", tags=["api"])
 State = Annotated[AppState, Depends(app_state)]
@@ -63,16 +60,9 @@ def summary(ex: Exercise) -> ExerciseSummary:
 
 
 @router.get("/exercises", response_model=list[ExerciseSummary])
-def list_exercises(
-    state: State,
-    q: Annotated[str, Query(max_length=100)] = "",
-    position: Position | None = None,
-    equipment: Equipment | None = None,
-    kind: Kind | None = None,
-    family: Family | None = None,
-) -> list[ExerciseSummary]:
+def list_exercises(state: State, query: Search) -> list[ExerciseSummary]:
     """The routine's exercises, filtered, in ladder order."""
-    return [summary(ex) for ex in search(state, q, position, equipment, kind, family)]
+    return [summary(ex) for ex in search(state, query)]
 
 
 @router.get("/exercises/{exercise_id}", response_model=Exercise, responses=ERRORS)
@@ -96,37 +86,24 @@ def post_intake(state: State, intake: Intake) -> ScreeningRead:
 def get_programme(state: State) -> ProgrammeRead:
     """The current programme with each item's prescription and reason."""
     with state.unit_of_work() as session:
-        try:
-            return programme_read(profiles.current_programme(session), state.catalog, state.rules.transition_s)
-        except profiles.NoProgramme as exc:
-            raise HTTPException(409, str(exc)) from None
-        except NotFound:
-            raise HTTPException(404, "no intake yet: POST /api/intake first") from None
+        return programme_read(profiles.current_programme(session), state.catalog, state.rules.transition_s)
 
 
-def _session(state: AppState, session: Any, performed_id: SessionId) -> SessionRead:
-    try:
-        return session_read(player.player_state(session, performed_id, state.catalog), state.catalog)
-    except NotFound as exc:
-        raise HTTPException(404, str(exc)) from None
+def _session(state: AppState, session: Any, performed_id: int) -> SessionRead:
+    return session_read(player.player_state(session, performed_id, state.catalog), state.catalog)
 
 
 @router.post("/sessions", response_model=SessionRead, status_code=201, responses=ERRORS)
 def start_session(state: State, payload: SessionCreate, response: Response) -> SessionRead:
     """Start today's session (or return the unfinished one, to resume it: status 200)."""
     with state.unit_of_work() as session:
-        try:
-            open_one = sessions.open_session(session)
-            if open_one is not None:
-                response.status_code = 200
-                return _session(state, session, open_one.id)
-            performed = sessions.start_session(
-                session, catalog=state.catalog, pain_start=payload.pain_start, now=state.now()
-            )
-        except profiles.NoProgramme as exc:
-            raise HTTPException(409, str(exc)) from None
-        except NotFound:
-            raise HTTPException(404, "no intake yet: POST /api/intake first") from None
+        open_one = sessions.open_session(session)
+        if open_one is not None:
+            response.status_code = 200
+            return _session(state, session, open_one.id)
+        performed = sessions.start_session(
+            session, catalog=state.catalog, pain_start=payload.pain_start, now=state.now()
+        )
         return _session(state, session, performed.id)
 
 
@@ -140,27 +117,20 @@ def get_session(state: State, performed_id: SessionId) -> SessionRead:
 @router.post("/sessions/{performed_id}/sets", response_model=SetRead, status_code=201, responses=ERRORS)
 def post_set(state: State, performed_id: SessionId, payload: SetCreate, response: Response) -> SetRead:
     """Store one finished set at once. Sending the same set again changes nothing (200)."""
+    faults = None if payload.faults is None else [fault_seen(f) for f in payload.faults]
     with state.unit_of_work() as session:
-        try:
-            finished, created = player.record_set(
-                session, performed_id, state.catalog, now=state.now(), **payload.model_dump()
-            )
-        except NotFound as exc:
-            raise HTTPException(404, str(exc)) from None
-        except player.Rejected as exc:
-            raise HTTPException(409, str(exc)) from None
+        stored, created = player.record_set(
+            session,
+            performed_id,
+            state.catalog,
+            now=state.now(),
+            faults=faults,
+            **payload.model_dump(exclude={"faults"}),
+        )
+        read = set_read(stored, created)
     if not created:
         response.status_code = 200
-    key = finished.key
-    return SetRead(
-        item_index=key.item_index,
-        set_index=key.set_index,
-        side=key.side,
-        reps=finished.reps,
-        hold_s=finished.hold_s,
-        completed=finished.completed,
-        created=created,
-    )
+    return read
 
 
 RADIATING_WARNING = (
@@ -172,14 +142,7 @@ RADIATING_WARNING = (
 def post_answer(state: State, performed_id: SessionId, payload: AnswerCreate, response: Response) -> AnswerRead:
     """Store effort (RPE) and pain after an exercise (or that it was skipped)."""
     with state.unit_of_work() as session:
-        try:
-            created = player.record_answer(
-                session, performed_id, state.catalog, now=state.now(), **payload.model_dump()
-            )
-        except NotFound as exc:
-            raise HTTPException(404, str(exc)) from None
-        except player.Rejected as exc:
-            raise HTTPException(409, str(exc)) from None
+        created = player.record_answer(session, performed_id, state.catalog, now=state.now(), **payload.model_dump())
     if not created:
         response.status_code = 200
     warning = RADIATING_WARNING if payload.radiating_symptoms else None
@@ -190,27 +153,24 @@ def post_answer(state: State, performed_id: SessionId, payload: AnswerCreate, re
 def finish(state: State, performed_id: SessionId, payload: FinishCreate) -> FinishRead:
     """Close the session and run the progression rules; returns each decision with its reasons."""
     with state.unit_of_work() as session:
-        try:
-            performed = player.require_session(session, performed_id)
-            if performed.status != "in_progress":
-                raise HTTPException(409, f"session {performed_id} is already {performed.status.replace('_', ' ')}")
-            done = sessions.finish_session(
-                session, performed_id, catalog=state.catalog, pain_end=payload.pain_end, now=state.now()
-            )
-        except NotFound as exc:
-            raise HTTPException(404, str(exc)) from None
+        performed = player.require_session(session, performed_id)
+        if performed.status != "in_progress":
+            raise HTTPException(409, f"session {performed_id} is already {performed.status.replace('_', ' ')}")
+        done = sessions.finish_session(
+            session, performed_id, catalog=state.catalog, pain_end=payload.pain_end, now=state.now()
+        )
         return FinishRead(id=performed_id, status=done.status, decisions=decisions_read(done.decisions))
 
 
-@router.get("/history", response_model=list[HistoryItemRead], responses=ERRORS)
-def get_history(state: State, limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[HistoryItemRead]:
+@router.get("/history", response_model=list[SessionSummary], responses=ERRORS)
+def get_history(state: State, limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[SessionSummary]:
     """Past sessions, newest first."""
     with state.unit_of_work() as session:
         try:
             rows = history(session, limit=limit)
         except NotFound:
             return []
-    return [HistoryItemRead(**row.__dict__) for row in rows]
+    return rows
 
 
 @router.post("/checkins", response_model=CheckInRead, status_code=201, responses=ERRORS)
@@ -222,8 +182,6 @@ def post_checkin(state: State, payload: CheckInCreate) -> CheckInRead:
                 checkins.record_pain_now(session, pain=payload.pain, now=state.now())
                 return CheckInRead(moment="now", pain=payload.pain)
             decisions = checkins.record_next_morning(session, pain=payload.pain, catalog=state.catalog, now=state.now())
-        except NotFound as exc:
-            raise HTTPException(404, str(exc)) from None
         except ValueError as exc:
             raise HTTPException(409, str(exc)) from None
         return CheckInRead(moment="next_morning", pain=payload.pain, decisions=decisions_read(decisions))
@@ -235,8 +193,6 @@ def post_psfs(state: State, payload: PsfsCreate) -> dict[str, int]:
     with state.unit_of_work() as session:
         try:
             rows = checkins.record_psfs(session, payload.ratings, now=state.now())
-        except NotFound as exc:
-            raise HTTPException(404, str(exc)) from None
         except ValueError as exc:
             raise HTTPException(422, str(exc)) from None
         return {row.activity: row.rating for row in rows}
@@ -249,15 +205,12 @@ EXPORT_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8", "i
 def export(state: State, format: Literal["json", "csv", "ics"] = "json") -> Response:
     """A complete JSON backup, the CSV of sets, or an iCalendar file of upcoming sessions."""
     with state.unit_of_work() as session:
-        try:
-            if format == "json":
-                body: bytes = json.dumps(exports.export_backup(session, now=state.now()), indent=1).encode()
-            elif format == "csv":
-                body = exports.export_sets_csv(session).encode()
-            else:
-                body = exports.export_calendar(session, now=state.now())
-        except NotFound as exc:
-            raise HTTPException(404, str(exc)) from None
+        if format == "json":
+            body: bytes = json.dumps(exports.export_backup(session, now=state.now()), indent=1).encode()
+        elif format == "csv":
+            body = exports.export_sets_csv(session).encode()
+        else:
+            body = exports.export_calendar(session, now=state.now())
     filename = f"backfit-{state.now():%Y%m%d}.{format}"
     return Response(
         body, media_type=EXPORT_TYPES[format], headers={"Content-Disposition": f'attachment; filename="{filename}"'}
@@ -270,12 +223,7 @@ async def import_backup(request: Request, state: State, replace: bool = False) -
     raw = await request.body()
     if len(raw) > MAX_IMPORT_BYTES:
         raise HTTPException(413, "the backup is larger than 50 MB")
-    try:
-        data = exports.load_backup_text(raw)
-        with state.unit_of_work() as session:
-            counts = exports.import_backup(session, data, replace=replace)
-    except ImportRejected as exc:
-        raise HTTPException(422, str(exc)) from None
-    except ValidationError as exc:
-        raise HTTPException(422, describe_validation_error(exc)) from None
+    data = exports.load_backup_text(raw)
+    with state.unit_of_work() as session:
+        counts = exports.import_backup(session, data, replace=replace)
     return ImportRead(restored=counts)

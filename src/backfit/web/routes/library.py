@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -14,17 +15,38 @@ router = APIRouter(include_in_schema=False)
 State = Annotated[AppState, Depends(app_state)]
 
 
-def search(
-    state: AppState,
-    q: str,
-    position: Position | None,
-    equipment: Equipment | None,
-    kind: Kind | None,
-    family: Family | None,
-) -> list[Exercise]:
+@dataclass(frozen=True)
+class ExerciseQuery:
+    """A search of the library: words, and the filters (None: any)."""
+
+    q: str = ""
+    position: Position | None = None
+    equipment: Equipment | None = None
+    kind: Kind | None = None
+    family: Family | None = None
+
+    def filters(self) -> dict[str, Any]:
+        return {"position": self.position, "equipment": self.equipment, "kind": self.kind, "family": self.family}
+
+
+def exercise_query(
+    q: Annotated[str, Query(max_length=100, description="Words to find in names, aliases, targets and cues.")] = "",
+    position: Position | None = None,
+    equipment: Equipment | None = None,
+    kind: Kind | None = None,
+    family: Family | None = None,
+) -> ExerciseQuery:
+    """FastAPI dependency: the library search from the query string (pages and API alike)."""
+    return ExerciseQuery(q, position, equipment, kind, family)
+
+
+Search = Annotated[ExerciseQuery, Depends(exercise_query)]
+
+
+def search(state: AppState, query: ExerciseQuery) -> list[Exercise]:
     """Catalog filter plus a case-insensitive text search over names, aliases, targets and cues."""
-    found = state.catalog.filter(equipment=equipment, position=position, kind=kind, family=family)
-    words = q.lower().split()
+    found = state.catalog.filter(**query.filters())
+    words = query.q.lower().split()
     if not words:
         return found
 
@@ -35,20 +57,11 @@ def search(
 
 
 @router.get("/exercises")
-def library(
-    request: Request,
-    state: State,
-    q: Annotated[str, Query(max_length=100)] = "",
-    position: Position | None = None,
-    equipment: Equipment | None = None,
-    kind: Kind | None = None,
-    family: Family | None = None,
-) -> Any:
-    found = search(state, q, position, equipment, kind, family)
+def library(request: Request, state: State, query: Search) -> Any:
     context: dict[str, Any] = {
-        "exercises": found,
-        "q": q,
-        "selected": {"position": position, "equipment": equipment, "kind": kind, "family": family},
+        "exercises": search(state, query),
+        "q": query.q,
+        "selected": query.filters(),
         "options": {
             "position": list(Position),
             "equipment": list(Equipment),

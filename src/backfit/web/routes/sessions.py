@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
 from fastapi.responses import RedirectResponse
 
 from backfit.services import player, profiles, sessions
+from backfit.services.history import session_faults
 from backfit.services.programmes import programme_read
 from backfit.store.errors import NotFound
 from backfit.web.state import AppState, app_state
@@ -80,6 +81,7 @@ def summary(request: Request, state: State, performed_id: SessionId) -> Any:
         except NotFound as exc:
             raise HTTPException(404, str(exc)) from None
         rows = sessions.session_decisions(session, performed_id)
+        seen = session_faults(session, read.performed)
         return state.render(
             request,
             "summary.html",
@@ -87,4 +89,5 @@ def summary(request: Request, state: State, performed_id: SessionId) -> Any:
             done=len(read.done),
             total=read.total_sets,
             decisions=decisions_read(rows),
+            camera=seen,
         )

@@ -52,7 +52,8 @@ function speakable(muted) {
  * options: { sessionId, item, video, canvas, muted: () => bool,
  *            onState(state), onEvent(event), onStatus(text) }
  * start() resolves once the camera and model run (or rejects with a message for the person);
- * stop() ends the set and resolves to { reps, held_s, holds, faults }.
+ * stop() ends the set and resolves to { reps, held_s, holds, faults, t0 }: the fault events seen,
+ * and t0, the time (s, the faults' clock) of the first frame sent.
  */
 export class LiveSet {
   constructor(options) {
@@ -60,6 +61,7 @@ export class LiveSet {
     this.stream = `s${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
     this.seq = 0;
     this.lastTs = 0;
+    this.t0 = null;
     this.unacked = [];
     this.state = { reps: 0, holding: false, hold_s: 0, held_s: 0, holds: 0 };
     this.faults = [];
@@ -193,6 +195,7 @@ export class LiveSet {
       // detectForVideo needs strictly increasing timestamps: one repeat breaks the graph for good
       const ts = Math.max(performance.now(), this.lastTs + 1);
       this.lastTs = ts;
+      if (this.t0 === null) this.t0 = ts / 1000;
       const result = this.landmarker.detectForVideo(this.o.video, ts);
       const pose = result.landmarks && result.landmarks[0];
       const landmarks = pose ? pose.map((p) => [p.x, p.y, p.z, p.visibility ?? 0]) : null;
@@ -251,7 +254,7 @@ export class LiveSet {
     }
     this.close();
     const state = (summary && summary.state) || this.state;
-    return { reps: state.reps, held_s: state.held_s, holds: state.holds, faults: this.faults };
+    return { reps: state.reps, held_s: state.held_s, holds: state.holds, faults: this.faults, t0: this.t0 || 0 };
   }
 
   close() {

@@ -3,7 +3,8 @@
 // finished set at once. A failed save is kept in localStorage and retried, so
 // closing the page loses at most the set in progress. In camera mode (for the
 // exercises the camera can follow) the work step shows the live coach of
-// live.js, and what it counted prefills the set, which the person can correct.
+// live.js, and what it counted prefills the set, which the person can correct;
+// the set is saved with the form faults the camera saw (source "camera").
 "use strict";
 
 (function () {
@@ -30,6 +31,8 @@
   let cameraUnavailable = ""; // why the camera cannot be used (the session goes on with manual counting)
   let live = null; // the LiveSet of the work step in progress, in camera mode
   let liveModule = null;
+  let reviewFaults = []; // the faults the camera saw in the set under review, as the sets API takes them
+  const MAX_FAULTS = 100; // the most the sets API takes for one set
 
   // ---- speech -------------------------------------------------------------
   function say(text) {
@@ -74,7 +77,18 @@
     return data;
   }
 
+  let saving = 0;
+
+  function setSaving(delta) {
+    // the page says while it is saving, so nothing (a person's double tap, a test) acts on a stale step
+    saving += delta;
+    if (saving > 0) root.dataset.busy = "saving";
+    else delete root.dataset.busy;
+    root.setAttribute("aria-busy", String(saving > 0));
+  }
+
   async function save(path, body) {
+    setSaving(1);
     try {
       return await send(path, body);
     } catch (error) {
@@ -84,6 +98,8 @@
       localStorage.setItem(pendingKey, JSON.stringify(queue));
       message("Could not reach backfit; the set is kept on this device and will be saved when it can.");
       return null;
+    } finally {
+      setSaving(-1);
     }
   }
 
@@ -155,7 +171,16 @@
     return paused ? elapsedBefore : elapsedBefore + (Date.now() - stepStart);
   }
 
+  let stepsStarted = 0;
+
+  function markStep() {
+    // a counter the page exposes so tests (and assistive tools) can tell that the step moved on
+    stepsStarted += 1;
+    root.dataset.step = String(stepsStarted);
+  }
+
   function startStep() {
+    markStep();
     stopTimer();
     stopLive();
     show("live", false);
@@ -250,7 +275,8 @@
     }
   }
 
-  async function finishSet(repsDone, held) {
+  // counted: { source: "manual" } (by hand or by the timer) or { source: "camera", faults: [...] }
+  async function finishSet(repsDone, held, counted = { source: "manual" }) {
     if (busy) return;
     busy = true;
     stopTimer();
@@ -262,6 +288,7 @@
         side: step.set.side,
         reps: repsDone,
         hold_s: held,
+        ...counted,
       });
       say("Set done.");
       busy = false;
@@ -382,6 +409,14 @@
     if (it.reps === null) hold = result.held_s;
     else if (result.holds) hold = result.held_s / result.holds;
     $("review-hold").value = hold === null ? "" : hold.toFixed(1);
+    reviewFaults = result.faults.slice(0, MAX_FAULTS).map((f) => ({
+      text: f.text,
+      quantity: f.quantity,
+      value: f.value,
+      op: f.op,
+      bound: f.bound,
+      t: Math.round(Math.max(0, f.t - result.t0) * 100) / 100,
+    }));
     const faults = $("review-faults");
     faults.replaceChildren();
     for (const text of new Set(result.faults.map((f) => f.text))) {
@@ -407,7 +442,7 @@
       return;
     }
     show("review", false);
-    finishSet(repsDone, held);
+    finishSet(repsDone, held, { source: "camera", faults: reviewFaults });
   }
 
   // ---- questions ------------------------------------------------------------------
@@ -447,6 +482,8 @@
   async function submitAnswer(event) {
     event.preventDefault();
     const step = steps[index];
+    if (!step || step.kind !== "ask" || $("ask-submit").disabled) return; // one answer per question
+    $("ask-submit").disabled = true;
     const radiating = $("radiating").checked;
     try {
       await save("/answers", {
@@ -456,6 +493,7 @@
         radiating_symptoms: radiating,
       });
     } catch (error) {
+      $("ask-submit").disabled = false;
       message(`Not saved: ${error.message}`);
       return;
     }
@@ -471,6 +509,7 @@
   }
 
   function finalQuestion() {
+    markStep();
     stopTimer();
     $("exercise-name").textContent = "Last question";
     $("figure").replaceChildren();
