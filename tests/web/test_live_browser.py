@@ -135,8 +135,12 @@ def test_camera_counts_one_bridge_and_its_hold_and_saves_the_set(
     page.click("#review-save")
     page.wait_for_selector("#review", state="hidden")
 
-    state = api.get(f"/api/sessions/{session['id']}").json()
-    assert {"item_index": bridge["index"], "set_index": 0, "side": "both"} in state["done"]
+    saved_key = {"item_index": bridge["index"], "set_index": 0, "side": "both"}
+    for _ in range(100):  # the page hides the review as it starts saving: wait for the save to land
+        if saved_key in api.get(f"/api/sessions/{session['id']}").json()["done"]:
+            break
+        page.wait_for_timeout(100)
+    assert saved_key in api.get(f"/api/sessions/{session['id']}").json()["done"]
     for _ in range(50):
         rows = list(csv.DictReader(io.StringIO(api.get("/api/export", params={"format": "csv"}).text)))
         saved = [r for r in rows if r["exercise_id"] == "hip-bridge"]
