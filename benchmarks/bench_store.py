@@ -109,8 +109,10 @@ def person_rows(person: int, ids: Ids, days: list[date]) -> Iterator[tuple[str, 
         for index, (key, exercise_id, family, step, sets, reps, hold) in enumerate(PLAN):
             held = float(hold) if hold else None
             for set_index in range(sets):
+                camera = family == "bridge"  # the bridge watched by the camera, the rest counted by hand
                 yield "sets", [ids.take("sets"), performed, index, exercise_id, set_index, "both", reps, held,
-                               4, 1, True, when + timedelta(minutes=3 + index * 5)]  # fmt: skip
+                               4, 1, True, when + timedelta(minutes=3 + index * 5),
+                               "camera" if camera else "manual", "[]" if camera else None]  # fmt: skip
             yield "exercise_results", [ids.take("exercise_results"), performed, index, exercise_id, False, 4, 1,
                                        False, when + timedelta(minutes=5 + index * 5)]  # fmt: skip
             p = json.dumps(prescription(exercise_id, sets, reps, hold))
