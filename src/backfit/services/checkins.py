@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from backfit.catalog.loader import Catalog
 from backfit.services.profiles import DEFAULT_PROFILE
-from backfit.services.sessions import revise_after_morning
+from backfit.services.sessions import revise_after_morning, session_checkin
 from backfit.store import repositories as repo
 from backfit.store.errors import NotFound
 from backfit.store.models import CheckIn, ProgressionDecision, PsfsRating
@@ -45,9 +45,7 @@ def record_next_morning(
     earlier = [c for c in repo.checkins_of_sessions(session, [last.id]) if c.moment == "next_morning"]
     if earlier:
         raise ValueError(f"the next-morning pain for the session of {last.started_at:%Y-%m-%d} is already recorded")
-    session.add(
-        CheckIn(profile_id=profile.id, performed_session_id=last.id, moment="next_morning", pain=pain, recorded_at=now)
-    )
+    session.add(session_checkin(last, "next_morning", pain, now))
     session.flush()
     return revise_after_morning(session, last, catalog, now)
 

@@ -112,17 +112,16 @@ def start_session(
     )
     session.add(performed)
     session.flush()
-    session.add(
-        CheckIn(
-            profile_id=programme.profile_id,
-            performed_session_id=performed.id,
-            moment="session_start",
-            pain=pain_start,
-            recorded_at=now,
-        )
-    )
+    session.add(session_checkin(performed, "session_start", pain_start, now))
     session.flush()
     return performed
+
+
+def session_checkin(performed: PerformedSession, moment: str, pain: int, now: datetime) -> CheckIn:
+    """A pain rating (0-10) tied to a performed session."""
+    return CheckIn(
+        profile_id=performed.profile_id, performed_session_id=performed.id, moment=moment, pain=pain, recorded_at=now
+    )
 
 
 def open_session(session: Session, name: str = DEFAULT_PROFILE) -> PerformedSession | None:
@@ -340,15 +339,7 @@ def finish_session(
     performed.status = "completed" if len(done) >= total else "ended_early"
     performed.ended_at = now
     if pain_end is not None:
-        session.add(
-            CheckIn(
-                profile_id=performed.profile_id,
-                performed_session_id=performed.id,
-                moment="session_end",
-                pain=pain_end,
-                recorded_at=now,
-            )
-        )
+        session.add(session_checkin(performed, "session_end", pain_end, now))
     session.flush()
     return Finished(performed.status, _decide(session, performed, catalog, now, revising=False))
 
