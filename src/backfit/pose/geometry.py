@@ -159,23 +159,10 @@ def coords(frames: FloatArray | Coords, aspect: float = 1.0) -> Coords:
     return frames if isinstance(frames, Coords) else Coords(lm.as_frames(frames), aspect)
 
 
-def points(frames: FloatArray, index: int | tuple[int, ...], aspect: float = 1.0) -> FloatArray:
-    """Image points in height units: ``(frames, 2)`` for one index, ``(frames, k, 2)`` for several."""
-    p = frames[:, index, :2].copy()
-    p[..., 0] *= aspect
-    return p
-
-
 def _angle(o: type[Ops], ax: Any, ay: Any, bx: Any, by: Any, cx: Any, cy: Any) -> Any:
     """Unsigned angle ABC at B in degrees (0..180)."""
     ux, uy, vx, vy = ax - bx, ay - by, cx - bx, cy - by
     return o.degrees(abs(o.atan2(ux * vy - uy * vx, ux * vx + uy * vy)))
-
-
-def angle_at(a: FloatArray, b: FloatArray, c: FloatArray) -> FloatArray:
-    """Unsigned angle ABC at ``b`` in degrees (0..180); points ``(..., 2)``."""
-    result: FloatArray = _angle(Ops, a[..., 0], a[..., 1], b[..., 0], b[..., 1], c[..., 0], c[..., 1])
-    return result
 
 
 def front(c: Coords) -> tuple[Any, Any]:
