@@ -20,7 +20,7 @@ from backfit.catalog import load_catalog  # noqa: E402
 from backfit.catalog.schema import Exercise  # noqa: E402
 from backfit.pose import Analyzer, analyze_sequence  # noqa: E402
 
-CLIP = ROOT / ".." / "shared" / "data" / "clips" / "bridge_side_1rep_hold.mp4"
+CLIP = ROOT / "tests" / "data" / "clips" / "bridge_side_1rep_hold.mp4"
 
 
 def bench_analysis(repeats: int = 3) -> None:

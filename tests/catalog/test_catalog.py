@@ -1,4 +1,4 @@
-"""The exercise catalog: its data against ROUTINE.md, its ladders, and the loader's error messages."""
+"""The exercise catalog: its data against docs/routine.md, its ladders, and the loader's error messages."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from backfit.catalog import (
 from backfit.catalog.schema import QUANTITY_VIEWS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-ROUTINE_MD = REPO_ROOT.parent / "shared" / "ROUTINE.md"
+ROUTINE_MD = REPO_ROOT / "docs" / "routine.md"
 
 # Exercise ids are written in bold in ROUTINE.md: **hip-bridge-low**. Other bold text there is
 # capitalised (**S**, **Red flags**) or starts with "[cam]", and every id has a hyphen.

@@ -12,14 +12,15 @@ from typer.testing import CliRunner
 
 import backfit.cli  # noqa: F401  (registers every command)
 from backfit.cli.app import ExitCode, app
+from tests.material import CLIP, require
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
-CLIP = SHARED / "data" / "clips" / "bridge_side_1rep_hold.mp4"
+pytestmark = pytest.mark.slow
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not SHARED.is_dir(), reason="shared data directory ../shared is absent"),
-]
+
+@pytest.fixture(scope="module", autouse=True)
+def _real_material() -> None:
+    require(CLIP)
+
 
 runner = CliRunner()
 

@@ -9,14 +9,14 @@ import pytest
 
 from backfit.catalog import load_catalog
 from backfit.services.analysis import VideoAnalysis, analyze_video
+from tests.material import CLIP, require
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
-CLIP = SHARED / "data" / "clips" / "bridge_side_1rep_hold.mp4"
+pytestmark = pytest.mark.slow
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not CLIP.is_file(), reason="the shared clip is absent"),
-]
+
+@pytest.fixture(scope="module", autouse=True)
+def _real_material() -> None:
+    require(CLIP)
 
 
 @pytest.fixture(scope="module")

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from backfit.catalog import load_catalog
 from backfit.pose import geometry as geo
+from tests.material import CLIP, PHOTOS, require
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
-CLIP = SHARED / "data" / "clips" / "bridge_side_1rep_hold.mp4"
-PHOTOS = SHARED / "data" / "photos"
+pytestmark = pytest.mark.slow
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not SHARED.is_dir(), reason="shared data directory ../shared is absent"),
-]
+
+@pytest.fixture(scope="module", autouse=True)
+def _real_material() -> None:
+    require(CLIP)
+    require(PHOTOS)
+
 
 # Hold truth, established by eye: frames 16-21 and 64-69 were cropped around the hips with a fixed
 # horizontal reference line (640x480, 30 fps). The waistband reaches the line at frame 18-19 and first

@@ -21,12 +21,12 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.material import CLIP, require
 from tests.web.conftest import CHROMIUM, LiveServer, Page, answers
 from tests.web.fake_camera import write_y4m
 
 pytestmark = pytest.mark.slow
 
-CLIP = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "clips" / "bridge_side_1rep_hold.mp4"
 TASK = (
     Path(__file__).resolve().parents[2] / "src" / "backfit" / "web" / "static" / "vendor" / "pose_landmarker_full.task"
 )
@@ -35,8 +35,7 @@ HOLD_S = 1.63  # `backfit analyze` on the clip; 1.6 s by frame inspection (tests
 
 @pytest.fixture(scope="module")
 def camera_browser(playwright: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    if not CLIP.exists():
-        pytest.skip("the shared clip is absent")
+    require(CLIP)
     if not TASK.exists():
         pytest.fail("the pose model is missing: run `python3 scripts/assets.py`")
     y4m = tmp_path_factory.mktemp("camera") / "bridge.y4m"

@@ -11,8 +11,9 @@ from typing import Any
 import numpy as np
 import pytest
 
+from tests.material import CLIP, require
+
 ROOT = Path(__file__).resolve().parents[2]
-CLIP = ROOT / ".." / "shared" / "data" / "clips" / "bridge_side_1rep_hold.mp4"
 KEY = [11, 12, 23, 24, 25, 26, 27, 28]  # shoulders, hips, knees, ankles
 
 pytestmark = pytest.mark.slow
@@ -60,7 +61,7 @@ def pixel_differences(task_file: Path, video_mode: bool) -> np.ndarray:
     )
     distances = []
     with vision.PoseLandmarker.create_from_options(options) as landmarker, PoseModel(static=not video_mode) as legacy:
-        for t, rgb in iter_frames(CLIP):
+        for t, rgb in iter_frames(require(CLIP)):
             h, w = rgb.shape[:2]
             image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
             result = landmarker.detect_for_video(image, round(t * 1000)) if video_mode else landmarker.detect(image)
@@ -71,7 +72,6 @@ def pixel_differences(task_file: Path, video_mode: bool) -> np.ndarray:
     return np.array(distances)
 
 
-@pytest.mark.skipif(not CLIP.exists(), reason="the shared clip is absent")
 @pytest.mark.parametrize(
     ("video_mode", "median_px", "p90_px"),
     [
