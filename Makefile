@@ -1,6 +1,8 @@
 # backfit: `make run` sets up and starts the web coach; `make test` sets up and runs every check.
 SHELL := /bin/bash
-PYTHON ?= python3.11
+# The newest supported interpreter on this machine (backfit runs on 3.11 and 3.12; mediapipe has no 3.13 wheel).
+# A command that exists but does not run (a pyenv shim for a version not selected) does not count.
+PYTHON ?= $(shell for v in 3.12 3.11; do python$$v -c '' >/dev/null 2>&1 && { echo python$$v; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -9,7 +11,8 @@ ASSETS := src/backfit/web/static/vendor/.verified
 .PHONY: run test setup system-deps lint typecheck pytest bench clean
 
 $(STAMP): pyproject.toml constraints.txt
-	@command -v $(PYTHON) >/dev/null || { echo "backfit needs Python 3.11 ($(PYTHON) not found)"; exit 1; }
+	@test -n "$(PYTHON)" || { echo "backfit needs Python 3.12 or 3.11: neither python3.12 nor python3.11 is on PATH. Install one (e.g. apt-get install python3.11-venv) or run make PYTHON=/path/to/python."; exit 1; }
+	@$(PYTHON) -c "import sys; sys.exit(sys.version_info[:2] not in ((3, 11), (3, 12)))" || { echo "backfit needs Python 3.12 or 3.11; $(PYTHON) is another version."; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[pose,dev]'

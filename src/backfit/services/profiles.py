@@ -216,3 +216,12 @@ def latest_decisions(session: Session, name: str = DEFAULT_PROFILE) -> list[Prog
     from backfit.services.sessions import session_decisions  # sessions builds on profiles
 
     return session_decisions(session, last.id)
+
+
+def latest_answers(session: Session, name: str = DEFAULT_PROFILE) -> dict[str, Any] | None:
+    """The person's latest intake answers, or None before their first intake."""
+    profile = repo.profile_by_name(session, name)
+    if profile is None:
+        return None
+    record = repo.latest_intake(session, profile.id)
+    return dict(record.answers) if record is not None else None

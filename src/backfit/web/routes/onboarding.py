@@ -12,7 +12,6 @@ from backfit.plan.intake import EXPERIENCE_QUESTION, RED_FLAG_QUESTIONS, Experie
 from backfit.services import profiles
 from backfit.services.files import describe_validation_error
 from backfit.services.programmes import programme_read
-from backfit.store import repositories as repo
 from backfit.web.state import AppState, app_state
 
 router = APIRouter(include_in_schema=False)
@@ -26,11 +25,7 @@ EQUIPMENT_CHOICES = [
 
 def latest_answers(state: AppState) -> dict[str, Any] | None:
     with state.unit_of_work() as session:
-        profile = repo.profile_by_name(session, profiles.DEFAULT_PROFILE)
-        if profile is None:
-            return None
-        record = repo.latest_intake(session, profile.id)
-        return dict(record.answers) if record is not None else None
+        return profiles.latest_answers(session)
 
 
 @router.get("/")
