@@ -12,6 +12,7 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 from sqlalchemy.orm import Session
 
 from backfit.catalog.loader import Catalog
@@ -20,6 +21,7 @@ from backfit.services.runtime import catalog_for, open_store, programme_rules_fo
 from backfit.settings import Settings
 from backfit.store.database import Database
 from backfit.web.illustration import figure_svg
+from backfit.web.security import csrf_token
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -60,6 +62,8 @@ class AppState:
         self.templates = Jinja2Templates(directory=TEMPLATES)
         self.templates.env.globals["figure_svg"] = figure_svg
         self.templates.env.globals["catalog"] = self.catalog
+        self.templates.env.globals["url_for"] = url_path_for
+        self.templates.env.globals["csrf_token"] = page_csrf_token
 
     def open(self) -> None:
         if self._db is None:
@@ -86,6 +90,20 @@ class AppState:
 
     def render(self, request: Request, template: str, status_code: int = 200, **context: Any) -> Any:
         return self.templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+@pass_context
+def url_path_for(context: dict[str, Any], name: str, /, **params: Any) -> str:
+    """A route's path (``/static/app.css``): pages never build URLs from the Host header."""
+    request: Request = context["request"]
+    return str(request.app.url_path_for(name, **params))
+
+
+@pass_context
+def page_csrf_token(context: dict[str, Any]) -> str:
+    """The CSRF token of the page being drawn (base.html puts it in a meta tag)."""
+    request: Request = context["request"]
+    return csrf_token(request.scope)
 
 
 def app_state(request: Request) -> AppState:
