@@ -134,8 +134,14 @@ def _sets_gain_source_and_faults(tables: dict[str, Any]) -> dict[str, Any]:
     return {**tables, "sets": upgraded}
 
 
+def _unchanged(tables: dict[str, Any]) -> dict[str, Any]:
+    """A revision that adds only a constraint (0002 -> 0003: one open session per person) keeps the rows."""
+    return tables
+
+
 BACKUP_UPGRADES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     "0001": ("0002", _sets_gain_source_and_faults),
+    "0002": ("0003", _unchanged),
 }
 """Schema revision of an older backup -> (the next revision, how its tables become that revision's).
 

@@ -60,15 +60,18 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
     app.state.backfit = state
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
+    from sqlalchemy.exc import IntegrityError
+
     from backfit.services.player import Rejected
-    from backfit.store.errors import ImportRejected, NotFound
+    from backfit.store.errors import DatabaseUnavailable, ImportRejected, NotFound
     from backfit.web import live
-    from backfit.web.errors import domain_error, http_error, validation_error
+    from backfit.web.errors import conflict_error, domain_error, http_error, validation_error
     from backfit.web.routes import api, library, onboarding, progress, sessions, settings_pages
 
     app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
-    for error in (NotFound, Rejected, ImportRejected):
+    app.add_exception_handler(IntegrityError, conflict_error)
+    for error in (NotFound, Rejected, ImportRejected, DatabaseUnavailable):
         app.add_exception_handler(error, domain_error)
     for module in (onboarding, library, sessions, progress, settings_pages, api):
         app.include_router(module.router)
