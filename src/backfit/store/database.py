@@ -20,6 +20,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from backfit.store.errors import DatabaseBusy, DatabaseUnavailable, DataDirReadOnly, SchemaTooNew
+from backfit.store.private import private_file, private_folder
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -65,7 +66,10 @@ def check_sqlite_path(url: str) -> None:
     path = Path(database)
     directory = path.parent
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        if directory.exists():
+            directory.mkdir(parents=True, exist_ok=True)
+        else:
+            private_folder(directory)
     except OSError as exc:
         raise DataDirReadOnly(f"cannot create the data directory {directory}: {exc.strerror}") from exc
     if not _writable(directory):
@@ -75,6 +79,8 @@ def check_sqlite_path(url: str) -> None:
         )
     if path.exists() and not _writable(path):
         raise DataDirReadOnly(f"the database file {path} is read-only: backfit needs to write to it")
+    if not path.exists():
+        private_file(path)  # SQLite gives the -wal and -shm files the database file's mode
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

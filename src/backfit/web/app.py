@@ -52,6 +52,8 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
         version=__version__,
         summary="A coach for a hamstrings-and-low-back routine. Not medical advice.",
         lifespan=lifespan,
+        docs_url=None,  # FastAPI's /docs loads Swagger UI from a CDN: blank under the CSP, and a third-party request
+        redoc_url=None,
     )
     app.guard_options = {
         "allowed_hosts": settings.allowed_hosts,

@@ -41,6 +41,8 @@ from urllib.parse import urlsplit
 
 from asgi_csrf import Errors, asgi_csrf
 
+from backfit.store.private import private_folder
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -353,7 +355,8 @@ def signing_secret(data_dir: Path) -> str:
         return path.read_text(encoding="ascii").strip()
     except FileNotFoundError:
         pass
-    data_dir.mkdir(parents=True, exist_ok=True)
+    if not data_dir.exists():
+        private_folder(data_dir)
     secret = secrets.token_urlsafe(48)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
