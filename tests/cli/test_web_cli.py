@@ -60,7 +60,8 @@ def test_a_taken_port_is_an_error(running: tuple[Path, int, subprocess.Popen[str
     second = start(tmp_path / "other", "--port", str(port))
     _, err = second.communicate(timeout=60)
     assert second.returncode == 4
-    assert f"port {port}" in err and "taken" in err
+    assert f"port {port}" in err
+    assert "taken" in err
 
 
 def test_after_kill_9_the_restart_gets_the_same_port(running: tuple[Path, int, subprocess.Popen[str]]) -> None:
