@@ -33,6 +33,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import secrets
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from pathlib import Path
@@ -226,6 +227,7 @@ class Guard:
             if unsafe:
                 check_content_type(scope)
                 receive = await bounded(scope, receive)
+                scope, receive = await multipart_token_as_header(scope, receive)
                 # backfit has no bearer tokens; asgi-csrf would let one skip the token check
                 scope = {**scope, "headers": [(k, v) for k, v in scope.get("headers") or () if k != b"authorization"]}
             await self.csrf_app(scope, receive, tracking)
@@ -236,6 +238,9 @@ class Guard:
             # starts: the app's errors are answered inside it (ServerErrorMiddleware) and re-raised.
             if started:
                 raise
+            if is_multipart(scope):  # asgi-csrf reads a multipart body only once the token did not match
+                await csrf_failed(scope, send, Errors.MULTIPART_MISMATCH)
+                return
             await refuse(scope, send, 400, "the request could not be read (a malformed form or body)")
 
 
@@ -292,6 +297,45 @@ async def bounded(scope: Scope, receive: Receive) -> Receive:
     return replay
 
 
+MULTIPART_PREFIX_BYTES = 4 * KIB
+"""How far into a multipart body its first field (the CSRF token, which csrf.js puts first) may end."""
+FIRST_FIELD = re.compile(
+    rb"^--(?P<b>[^\r\n]{1,200})\r\n"
+    rb'Content-Disposition: form-data; name="csrftoken"\r\n\r\n'
+    rb"(?P<token>[A-Za-z0-9._-]{1,200})\r\n--(?P=b)",
+    re.IGNORECASE,
+)
+
+
+def is_multipart(scope: Scope) -> bool:
+    return (header(scope, b"content-type") or b"").split(b";", 1)[0].strip().lower() == b"multipart/form-data"
+
+
+async def multipart_token_as_header(scope: Scope, receive: Receive) -> tuple[Scope, Receive]:
+    """For a multipart form, hand its first field's CSRF token to asgi-csrf as the X-CSRFToken header
+    (asgi-csrf 0.11's own multipart reader no longer works with python-multipart 0.0.2x+); asgi-csrf then
+    checks it against the signed cookie as for any header. Reads at most the first 4 KB, then replays them."""
+    if not is_multipart(scope) or header(scope, CSRF_HEADER.encode()) is not None:
+        return scope, receive
+    messages: list[Message] = []
+    prefix = b""
+    while len(prefix) < MULTIPART_PREFIX_BYTES:
+        message = await receive()
+        messages.append(message)
+        prefix += message.get("body", b"")
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            break
+
+    async def replay() -> Message:
+        return messages.pop(0) if messages else await receive()
+
+    found = FIRST_FIELD.match(prefix)
+    if found is None:
+        raise Refusal(403, CSRF_REFUSED)
+    headers = [*(scope.get("headers") or ()), (CSRF_HEADER.encode(), found.group("token"))]
+    return {**scope, "headers": headers}, replay
+
+
 def with_headers(scope: Scope, send: Send) -> Send:
     """``send`` that adds the security headers, ``no-store`` (not to static files) and HttpOnly on the CSRF cookie."""
     static = scope["path"].startswith("/static/")
@@ -330,11 +374,12 @@ async def refuse(scope: Scope, send: Send, status: int, message: str) -> None:
             f'<h1>{status}</h1><p>{text}</p><p><a href="/">Back to backfit</a></p></html>'
         ).encode()
         kind = b"text/html; charset=utf-8"
-    headers = [(b"content-type", kind), (b"content-length", str(len(body)).encode())]
+    headers = [(b"content-type", kind), (b"content-length", str(len(body)).encode()), (b"cache-control", b"no-store")]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 
+CSRF_REFUSED = "refused: the request has no valid security token (it did not come from a backfit page; reload the page)"
 CSRF_MESSAGES = {
     Errors.FILE_BEFORE_TOKEN: "refused: the form's security token must come before its file",
     Errors.UNKNOWN_CONTENT_TYPE: "refused: send a form or JSON",
@@ -342,9 +387,7 @@ CSRF_MESSAGES = {
 
 
 async def csrf_failed(scope: Scope, send: Send, error: Errors) -> None:
-    message = CSRF_MESSAGES.get(
-        error, "refused: the request has no valid security token (it did not come from a backfit page; reload the page)"
-    )
+    message = CSRF_MESSAGES.get(error, CSRF_REFUSED)
     await refuse(scope, send, 403, message)
 
 
