@@ -4,10 +4,11 @@ environment variables, built on demand by :func:`get_settings` (never at import)
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import platformdirs
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 APP_NAME = "backfit"
 
@@ -41,6 +42,22 @@ class Settings(BaseSettings):
         default=None,
         description="A programme.toml to use instead of the packaged programme template (custom templates, tests).",
     )
+
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description=(
+            "More host names the web app answers to, comma-separated (e.g. backfit.local), besides the "
+            "loopback names 127.0.0.1, localhost and [::1], which are always allowed (any port). "
+            "Requests with any other Host header are refused (DNS rebinding)."
+        ),
+    )
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [name.strip().lower() for name in value.split(",") if name.strip()]
+        return value
 
     @model_validator(mode="after")
     def _default_database(self) -> Settings:

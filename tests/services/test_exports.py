@@ -93,7 +93,7 @@ CORRUPTIONS = [
     pytest.param(_corrupt(lambda d: d.update(schema_revision="9999")), "schema revision", id="other-schema"),
     pytest.param(_corrupt(lambda d: d["tables"].pop("sets")), "tables are not backfit's", id="missing-table"),
     pytest.param(_corrupt(lambda d: d["tables"]["sets"][0].pop("reps")), "has columns", id="missing-column"),
-    pytest.param(_corrupt(lambda d: d["tables"]["sets"][0].update(reps="ten")), "not an integer", id="bad-integer"),
+    pytest.param(_corrupt(lambda d: d["tables"]["sets"][0].update(reps="ten")), "valid integer", id="bad-integer"),
     pytest.param(
         _corrupt(lambda d: d["tables"]["checkins"][0].update(recorded_at="yesterday")), "checkins", id="bad-time"
     ),
@@ -107,10 +107,53 @@ CORRUPTIONS = [
     ),
     pytest.param(
         _corrupt(lambda d: d["tables"]["sets"][0].update(faults=[{**f.fault(), "value": "7"}])),
-        "finite number",
+        "valid number",
         id="fault-value-text",
     ),
     pytest.param(_corrupt(lambda d: d.update(schema_revision="0000")), "cannot import", id="unknown-old-schema"),
+    pytest.param(_corrupt(lambda d: d["tables"]["checkins"][0].update(pain=9999)), "checkins.pain", id="pain-9999"),
+    pytest.param(_corrupt(lambda d: d["tables"]["sets"][0].update(pain_during=-5)), "sets.pain_during", id="pain--5"),
+    pytest.param(_corrupt(lambda d: d["tables"]["sets"][0].update(reps=2**70)), "sets.reps", id="reps-past-64-bits"),
+    pytest.param(_corrupt(lambda d: d["tables"]["sets"][0].update(item_index=-1)), "sets.item_index", id="item--1"),
+    pytest.param(
+        _corrupt(lambda d: d["tables"]["psfs_ratings"][0].update(activity="x\x00y")),
+        "control characters",
+        id="nul-in-text",
+    ),
+    pytest.param(
+        _corrupt(lambda d: d["tables"]["psfs_ratings"][0].update(activity="a" * 5000)),
+        "psfs_ratings.activity",
+        id="over-long-text",
+    ),
+    pytest.param(
+        _corrupt(lambda d: d["tables"]["intakes"][0]["answers"].update(pain_now="lots")),
+        "intakes.answers",
+        id="intake-answers-wrong",
+    ),
+    pytest.param(
+        _corrupt(lambda d: d["tables"]["performed_sessions"][0].update(plan=[{"key": 1}])),
+        "performed_sessions.plan",
+        id="plan-wrong-shape",
+    ),
+    pytest.param(
+        _corrupt(lambda d: d["tables"]["programmes"][0].update(days="every day")),
+        "programmes.days",
+        id="days-not-a-list",
+    ),
+    pytest.param(
+        _corrupt(lambda d: d["tables"]["performed_sessions"][0].update(status="hacked")),
+        "performed_sessions.status",
+        id="unknown-status",
+    ),
+    pytest.param(
+        _corrupt(
+            lambda d: d["tables"]["progression_decisions"][0].update(
+                before={"a": [[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]}
+            )
+        ),
+        "nested deeper",
+        id="deep-json",
+    ),
     pytest.param(
         _corrupt(lambda d: d["tables"]["profiles"].append(dict(d["tables"]["profiles"][0]))), "do not fit", id="dup-id"
     ),
@@ -206,3 +249,16 @@ def test_calendar_lists_upcoming_sessions(lived: Database) -> None:
     assert {"UID", "DTSTAMP", "SUMMARY", "DESCRIPTION"} <= set(first)
     assert "hip-bridge" in str(first["DESCRIPTION"])
     assert len({str(e["UID"]) for e in events}) == 6
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        pytest.param(b'{"a": ' + b"9" * 5000 + b"}", "not valid JSON", id="5000-digit-integer"),
+        pytest.param(b"[" * 10_000 + b"]" * 10_000, "nests far too deep", id="10000-deep"),
+        pytest.param(b"\xff\xfe", "not valid JSON", id="not-utf8"),
+    ],
+)
+def test_unreadable_backup_text_is_refused(raw: bytes, message: str) -> None:
+    with pytest.raises(ImportRejected, match=message):
+        exports.load_backup_text(raw)

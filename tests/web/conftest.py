@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import pytest
 from fastapi.testclient import TestClient
@@ -42,9 +45,50 @@ def settings(tmp_path: Path, db_url: str) -> Settings:
     return Settings(data_dir=tmp_path / "data", database_url=db_url)
 
 
+ORIGIN = "http://127.0.0.1:8765"
+"""Where the test client's pages come from (the default `backfit web` address)."""
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
+
+
+def page_token(client: TestClient, path: str = "/exercises") -> str:
+    """The CSRF token a backfit page carries (and the cookie it sets), as a browser gets it."""
+    page = client.get(path, headers={"Accept": "text/html"})
+    found = CSRF_META.search(page.text)
+    assert found, f"{path} carries no CSRF token ({page.status_code})"
+    return found.group(1)
+
+
+class PageClient(TestClient):
+    """A test client that behaves like backfit's own pages: it talks to the default address,
+    and sends every unsafe request with the page's Origin and CSRF token (as static/csrf.js
+    does). Pass ``Origin`` or ``X-CSRFToken`` explicitly to send other values."""
+
+    def __init__(self, app: Any, **kwargs: Any) -> None:
+        super().__init__(app, base_url=ORIGIN, **kwargs)
+        self._token: str | None = None
+
+    def request(self, method: str, url: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        if method.upper() not in SAFE_METHODS:
+            headers = dict(kwargs.pop("headers", None) or {})
+            headers.setdefault("Origin", ORIGIN)
+            if self._token is None:
+                self._token = page_token(self)
+            headers.setdefault("X-CSRFToken", self._token)
+            kwargs["headers"] = headers
+        return super().request(method, url, **kwargs)
+
+    def websocket_connect(self, url: str, *args: Any, **kwargs: Any) -> Any:
+        headers = dict(kwargs.pop("headers", None) or {})
+        headers.setdefault("Origin", ORIGIN)
+        return super().websocket_connect(
+            urljoin(ORIGIN.replace("http", "ws", 1), url), *args, headers=headers, **kwargs
+        )
+
+
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as test_client:
+    with PageClient(create_app(settings)) as test_client:
         yield test_client
 
 
@@ -66,12 +110,13 @@ def free_port() -> int:
 class LiveServer:
     """uvicorn serving the app in a thread, on a free loopback port."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, clock: Callable[[], datetime] | None = None) -> None:
         import uvicorn
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=self.port, log_level="warning")
+        app = create_app(settings, clock)
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

@@ -24,6 +24,7 @@ def start(client: TestClient, pain: int = 1) -> dict[str, Any]:
 
 SET0 = {"item_index": 0, "set_index": 0}
 CAMERA = {**SET0, "source": "camera"}
+JSON = {"Content-Type": "application/json"}
 
 
 def fault(value: Any = 7.25, **changes: Any) -> dict[str, Any]:
@@ -308,9 +309,9 @@ def test_export_formats_and_import_round_trip(onboarded: TestClient, client: Tes
     calendar = onboarded.get("/api/export", params={"format": "ics"}).text
     assert calendar.startswith("BEGIN:VCALENDAR")
     assert onboarded.get("/api/export", params={"format": "pdf"}).status_code == 422
-    refused = onboarded.post("/api/import", content=backup.content)
+    refused = onboarded.post("/api/import", content=backup.content, headers=JSON)
     assert refused.status_code == 422, "an import never overwrites data unless asked"
-    restored = onboarded.post("/api/import", params={"replace": "true"}, content=backup.content)
+    restored = onboarded.post("/api/import", params={"replace": "true"}, content=backup.content, headers=JSON)
     assert restored.status_code == 200
     assert onboarded.get("/api/export", params={"format": "json"}).json()["tables"] == backup.json()["tables"]
 
@@ -325,7 +326,7 @@ def test_export_formats_and_import_round_trip(onboarded: TestClient, client: Tes
 )
 def test_import_rejects_bad_files_and_keeps_data(onboarded: TestClient, body: bytes) -> None:
     before = onboarded.get("/api/programme").json()
-    response = onboarded.post("/api/import", params={"replace": "true"}, content=body)
+    response = onboarded.post("/api/import", params={"replace": "true"}, content=body, headers=JSON)
     assert response.status_code == 422
     assert response.json()["detail"]
     assert onboarded.get("/api/programme").json() == before

@@ -11,11 +11,12 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketTestSession
+from starlette.websockets import WebSocketDisconnect
 
 from backfit.catalog import load_catalog
 from backfit.pose import analyze_sequence
 from backfit.services.live import LiveStreams
-from backfit.web.live import MAX_MESSAGE_BYTES
+from backfit.web.live import MAX_MESSAGE_BYTES, NOT_FOLLOWABLE
 from tests.pose.synthetic import bridge
 from tests.web.conftest import answers
 
@@ -37,7 +38,7 @@ def frame(seq: int, t: float | None = None, landmarks: Any = "bridge") -> dict[s
     return {"type": "frame", "seq": seq, "t": BRIDGE.times[seq] if t is None else t, "landmarks": marks}
 
 
-def url(session_id: int, item: int, stream: str = "s1") -> str:
+def url(session_id: int | str, item: int, stream: str = "s1") -> str:
     return f"/ws/live/{session_id}?item={item}&stream={stream}"
 
 
@@ -207,8 +208,8 @@ def test_streams_expire() -> None:
 @pytest.mark.parametrize(
     ("path", "detail"),
     [
-        pytest.param("/ws/live/999?item=0&stream=x", "there is no session 999", id="unknown-session"),
-        pytest.param("/ws/live/{sid}?item=40&stream=x", "is not an exercise", id="unknown-item"),
+        pytest.param("/ws/live/999?item=0&stream=x", NOT_FOLLOWABLE, id="unknown-session"),
+        pytest.param("/ws/live/{sid}?item=40&stream=x", NOT_FOLLOWABLE, id="unknown-item"),
     ],
 )
 def test_unknown_session_or_item_is_refused(
@@ -227,4 +228,45 @@ def test_an_item_without_camera_analysis_is_refused(client: TestClient, camera_i
     assert blind
     with client.websocket_connect(url(camera_item[0], blind[0])) as socket:
         reply = socket.receive_json()
-    assert "cannot follow" in reply["detail"]
+    assert reply["detail"] == NOT_FOLLOWABLE
+
+
+@pytest.mark.parametrize(
+    "session_id",
+    [
+        pytest.param("0", id="zero"),
+        pytest.param(str(2**31), id="past-32-bits"),
+        pytest.param(str(2**70), id="past-64-bits"),
+    ],
+)
+def test_session_ids_out_of_range_are_refused_cleanly(client: TestClient, session_id: str) -> None:
+    with pytest.raises(WebSocketDisconnect) as refused, client.websocket_connect(url(session_id, 0)):
+        pass
+    assert refused.value.code == 1008
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        pytest.param("http://evil.example", id="foreign-site"),
+        pytest.param("null", id="null"),
+        pytest.param("http://127.0.0.1:9999", id="other-local-port"),
+        pytest.param("http://localhost:8765", id="other-name-same-port"),
+    ],
+)
+def test_handshakes_from_other_origins_are_refused(
+    client: TestClient, camera_item: tuple[int, int], origin: str
+) -> None:
+    with (
+        pytest.raises(WebSocketDisconnect) as refused,
+        client.websocket_connect(url(*camera_item), headers={"Origin": origin}),
+    ):
+        pass
+    assert refused.value.code == 1008
+
+
+def test_a_finished_session_cannot_be_followed(client: TestClient, camera_item: tuple[int, int]) -> None:
+    assert client.post(f"/api/sessions/{camera_item[0]}/finish", json={}).status_code == 200
+    with client.websocket_connect(url(*camera_item)) as socket:
+        reply = socket.receive_json()
+    assert reply == {"type": "error", "detail": NOT_FOLLOWABLE, "fatal": True}

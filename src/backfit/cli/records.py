@@ -17,6 +17,7 @@ from backfit.cli.common import PROFILE_HELP, services
 from backfit.services import charts, checkins, exports, history, profiles
 from backfit.services.runtime import utc_now
 from backfit.store import ImportRejected, NotFound
+from backfit.store.private import write_private
 
 
 def _rating(value: int | None, what: str) -> int | None:
@@ -152,7 +153,7 @@ def export(
         sys.stdout.buffer.write(data)
         return
     try:
-        out.write_bytes(data)
+        write_private(out, data)
     except OSError as exc:
         fail(f"cannot write {out}: {exc.strerror}", ExitCode.invalid_input)
     console.print(f"Wrote {out}")

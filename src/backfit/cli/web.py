@@ -14,23 +14,33 @@ from backfit.store.errors import StoreError
 DEFAULT_PORT = 8765
 
 
-def free_port(host: str, preferred: int) -> int:
-    """``preferred`` when it is free, else any free port (0: always any)."""
-    for port in ([preferred] if preferred else []) + [0]:
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-            try:
-                probe.bind((host, port))
-            except OSError:
-                continue
-            chosen: int = probe.getsockname()[1]
-            return chosen
-    fail(f"no free port on {host}", ExitCode.invalid_input)
+LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host:port`` (0: any free port) with SO_REUSEADDR, so a restart after a
+    crash gets the same port back; a taken port is one clear error line and exit 4."""
+    family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host.strip("[]"), port))
+    except OSError as exc:
+        sock.close()
+        fail(
+            f"port {port} on {host} is taken ({exc.strerror}): is backfit already running? "
+            "Stop it, or choose another port with --port N (--port 0: any free port)",
+            ExitCode.invalid_input,
+        )
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
 
 
 @app.command()
 def web(
-    host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: this computer only).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=0, max=65535, help="Port; another free one is used if it is busy.")] = (
+    host: Annotated[str, typer.Option(help="Address to listen on: this computer only (127.0.0.1, ::1).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port (0: any free one); a taken port is an error.")] = (
         DEFAULT_PORT
     ),
 ) -> None:
@@ -39,13 +49,22 @@ def web(
 
     from backfit.web import create_app
 
+    if host.lower() not in LOOPBACK:
+        fail(
+            f"backfit listens only on this computer (127.0.0.1 or ::1), not on {host}: it has no accounts yet, "
+            "so anyone on the network could read and change your data (clinic mode with accounts will allow it)",
+            ExitCode.invalid_input,
+        )
     settings = get_settings()
     try:
         application = create_app(settings)
         application.state.backfit.open()
     except StoreError as exc:
         fail(str(exc), ExitCode.invalid_input)
-    chosen = free_port(host, port)
-    console.print(f"[bold]backfit[/] is running at [bold]http://{host}:{chosen}/[/]  (Ctrl+C stops it)")
+    sock = listening_socket(host, port)
+    chosen = sock.getsockname()[1]
+    shown = f"[{host.strip('[]')}]" if ":" in host else host
+    console.print(f"[bold]backfit[/] is running at [bold]http://{shown}:{chosen}/[/]  (Ctrl+C stops it)")
     console.print(f"[dim]{DISCLAIMER}[/]")
-    uvicorn.run(application, host=host, port=chosen, log_level="warning")
+    config = uvicorn.Config(application, log_level="warning")
+    uvicorn.Server(config).run(sockets=[sock])

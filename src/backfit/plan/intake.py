@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from backfit.catalog.schema import Equipment
 
@@ -49,13 +50,28 @@ class Experience(StrEnum):
 EXPERIENCE_QUESTION = "How used are you to exercise like bridges and floor work? (new / returning / regular)"
 
 
+def no_control_characters(value: str) -> str:
+    """Refuse NUL and other control characters (PostgreSQL cannot store NUL; none belongs in text a person types)."""
+    if any(ord(c) < 32 and c not in "\t\n\r" for c in value) or "\x7f" in value:
+        raise ValueError("text may not contain control characters (such as NUL)")
+    return value
+
+
+PsfsName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=2, max_length=120),
+    AfterValidator(no_control_characters),
+]
+"""A PSFS activity as the person names it: 2-120 characters, no control characters."""
+
+
 class PsfsActivity(BaseModel):
     """One Patient-Specific Functional Scale item: an activity the person finds
     hard, rated 0 (unable) to 10 (as before the problem)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    activity: str = Field(min_length=2, max_length=120)
+    activity: PsfsName
     rating: int = Field(ge=0, le=10)
 
 

@@ -70,12 +70,16 @@ def psfs_due(session: Session, *, now: datetime, name: str = DEFAULT_PROFILE) ->
 def record_psfs(
     session: Session, ratings: dict[str, int], *, now: datetime, name: str = DEFAULT_PROFILE
 ) -> list[PsfsRating]:
-    """Rate each PSFS activity 0-10 (up to three activities)."""
+    """Rate each PSFS activity 0-10 (up to three activities, each one named in the latest intake)."""
     if not ratings or len(ratings) > 3:
         raise ValueError("the PSFS rates one to three activities")
     profile = repo.require_profile(session, name)
+    intake = repo.latest_intake(session, profile.id)
+    named = {item["activity"] for item in intake.answers.get("psfs", [])} if intake is not None else set()
     rows = []
     for activity, rating in ratings.items():
+        if activity not in named:
+            raise ValueError(f"'{activity[:40]}' is not one of the PSFS activities named in the intake")
         if not 0 <= rating <= 10:
             raise ValueError(f"PSFS ratings are 0-10, not {rating} ({activity})")
         rows.append(PsfsRating(profile_id=profile.id, activity=activity, rating=rating, rated_at=now))

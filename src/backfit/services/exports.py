@@ -6,11 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 from collections.abc import Callable
-from dataclasses import fields as dataclass_fields
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, get_args
+from typing import Any
 
 from sqlalchemy import Boolean, Date, Float, Integer, String, Table, Text, delete, func, insert, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -18,7 +16,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import JSON
 
 from backfit import __version__
-from backfit.services.faults import FaultSeen, SetSource, stored_faults, summarise
+from backfit.services.backup_rows import check_column
+from backfit.services.faults import stored_faults, summarise
 from backfit.services.profiles import DEFAULT_PROFILE, prescription_of
 from backfit.store import repositories as repo
 from backfit.store.database import head_revision
@@ -75,30 +74,10 @@ def export_backup(session: Session, *, now: datetime) -> dict[str, Any]:
     }
 
 
-def _check_source(value: Any) -> None:
-    if value not in get_args(SetSource):
-        raise ValueError(f"not one of {', '.join(get_args(SetSource))}")
-
-
-def _check_faults(value: Any) -> None:
-    if not isinstance(value, list):
-        raise ValueError("not a list of faults")
-    fields = {f.name: f.type for f in dataclass_fields(FaultSeen)}
-    for item in value:
-        if not isinstance(item, dict) or set(item) != set(fields):
-            raise ValueError(f"a fault is not an object with {', '.join(sorted(fields))}")
-        for name, kind in fields.items():
-            v = item[name]
-            number = isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
-            if not (number if kind == "float" else isinstance(v, str)):
-                raise ValueError(f"a fault's {name} is not {'a finite number' if kind == 'float' else 'text'}")
-
-
-COLUMN_CHECKS: dict[tuple[str, str], Callable[[Any], None]] = {
-    ("sets", "source"): _check_source,
-    ("sets", "faults"): _check_faults,
-}
-"""Checks beyond the column type, for values the application reads back as structured data."""
+def _short(value: Any) -> str:
+    """A value as an error message quotes it: at most 60 characters."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _parse_value(table: Table, column: str, value: Any) -> Any:
@@ -108,12 +87,10 @@ def _parse_value(table: Table, column: str, value: Any) -> Any:
         if not col.nullable:
             raise ImportRejected(f"corrupt backup: {where} is empty but required")
         return None
-    check = COLUMN_CHECKS.get((table.name, column))
-    if check is not None:
-        try:
-            check(value)
-        except (TypeError, ValueError) as exc:
-            raise ImportRejected(f"corrupt backup: {where} = {value!r}: {exc}") from exc
+    try:
+        check_column(table.name, column, value)
+    except (TypeError, ValueError) as exc:
+        raise ImportRejected(f"corrupt backup: {where} = {_short(value)}: {exc}") from exc
     kind = col.type
     try:
         if isinstance(kind, UTCDateTime):
@@ -138,11 +115,13 @@ def _parse_value(table: Table, column: str, value: Any) -> Any:
         if isinstance(kind, String | Text):
             if not isinstance(value, str):
                 raise ValueError("not text")
+            if isinstance(kind, String) and kind.length is not None and len(value) > kind.length:
+                raise ValueError(f"longer than {kind.length} characters")
             return value
         if isinstance(kind, JSON):
             return value
     except (TypeError, ValueError) as exc:
-        raise ImportRejected(f"corrupt backup: {where} = {value!r}: {exc}") from exc
+        raise ImportRejected(f"corrupt backup: {where} = {_short(value)}: {exc}") from exc
     raise ImportRejected(f"cannot import {where}: unsupported column type {kind}")
 
 
@@ -155,8 +134,14 @@ def _sets_gain_source_and_faults(tables: dict[str, Any]) -> dict[str, Any]:
     return {**tables, "sets": upgraded}
 
 
+def _unchanged(tables: dict[str, Any]) -> dict[str, Any]:
+    """A revision that adds only a constraint (0002 -> 0003: one open session per person) keeps the rows."""
+    return tables
+
+
 BACKUP_UPGRADES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     "0001": ("0002", _sets_gain_source_and_faults),
+    "0002": ("0003", _unchanged),
 }
 """Schema revision of an older backup -> (the next revision, how its tables become that revision's).
 
@@ -240,10 +225,14 @@ def import_backup(session: Session, data: Any, *, replace: bool = False) -> dict
 
 
 def load_backup_text(raw: bytes) -> Any:
+    """The JSON of a backup file; ImportRejected when it is not JSON, nests too deep or
+    holds integers of thousands of digits."""
     try:
         return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ImportRejected(f"not a backfit backup: not valid JSON ({exc})") from exc
+    except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError, and ints over Python's digit limit
+        raise ImportRejected(f"not a backfit backup: not valid JSON ({_short(str(exc))})") from exc
+    except RecursionError:
+        raise ImportRejected("not a backfit backup: its JSON nests far too deep") from None
 
 
 def export_sets_csv(session: Session, name: str | None = None) -> str:

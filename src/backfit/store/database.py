@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from backfit.store.errors import DatabaseUnavailable, DataDirReadOnly, SchemaTooNew
+from backfit.store.errors import DatabaseBusy, DatabaseUnavailable, DataDirReadOnly, SchemaTooNew
+from backfit.store.private import private_file, private_folder
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -65,7 +66,10 @@ def check_sqlite_path(url: str) -> None:
     path = Path(database)
     directory = path.parent
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        if directory.exists():
+            directory.mkdir(parents=True, exist_ok=True)
+        else:
+            private_folder(directory)
     except OSError as exc:
         raise DataDirReadOnly(f"cannot create the data directory {directory}: {exc.strerror}") from exc
     if not _writable(directory):
@@ -75,6 +79,8 @@ def check_sqlite_path(url: str) -> None:
         )
     if path.exists() and not _writable(path):
         raise DataDirReadOnly(f"the database file {path} is read-only: backfit needs to write to it")
+    if not path.exists():
+        private_file(path)  # SQLite gives the -wal and -shm files the database file's mode
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -152,12 +158,28 @@ class Database:
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
-        """A session committed at the end of the block, rolled back on error."""
-        with self.sessions.begin() as session:
-            yield session
+        """A session committed at the end of the block, rolled back on error. A lock held
+        too long by another program, or a lost connection, is :class:`DatabaseBusy` /
+        :class:`DatabaseUnavailable` with a message for a person (nothing was changed)."""
+        try:
+            with self.sessions.begin() as session:
+                yield session
+        except OperationalError as exc:
+            raise unavailable(exc) from exc
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def unavailable(exc: OperationalError) -> DatabaseUnavailable:
+    """The store's error for a failed statement: busy (a lock wait ran out) or unreachable."""
+    detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    if any(word in detail.lower() for word in ("locked", "busy", "lock timeout", "could not obtain lock")):
+        return DatabaseBusy(
+            "the database is busy: another program (another backfit?) is holding it; nothing was changed, "
+            "try again in a moment"
+        )
+    return DatabaseUnavailable(f"the database cannot be reached ({detail}); nothing was changed")
 
 
 def open_database(url: str, *, migrate_schema: bool = True, **engine_kwargs: Any) -> Database:

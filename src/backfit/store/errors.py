@@ -11,6 +11,10 @@ class DatabaseUnavailable(StoreError):
     """The database URL cannot be reached or opened."""
 
 
+class DatabaseBusy(DatabaseUnavailable):
+    """Another program holds a lock on the database longer than backfit waits."""
+
+
 class DataDirReadOnly(StoreError):
     """The data directory (or the database file in it) cannot be written."""
 

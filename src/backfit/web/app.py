@@ -6,23 +6,31 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp
 
 from backfit import __version__
 from backfit.settings import Settings, get_settings
+from backfit.web.security import Guard, signing_secret
 from backfit.web.state import AppState
 
 HERE = Path(__file__).parent
-CSP = (
-    "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; "
-    "script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; worker-src 'self' blob:; "
-    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
-)
+
+
+class BackfitApp(FastAPI):
+    """FastAPI with :class:`backfit.web.security.Guard` outside everything (even the
+    500 handler), so every response and WebSocket handshake passes its checks."""
+
+    guard_options: dict[str, Any]
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return Guard(super().build_middleware_stack(), **self.guard_options)
 
 
 def create_app(settings: Settings | None = None, clock: Callable[[], datetime] | None = None) -> FastAPI:
@@ -39,33 +47,33 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
         finally:
             state.close()
 
-    app = FastAPI(
+    app = BackfitApp(
         title="backfit",
         version=__version__,
         summary="A coach for a hamstrings-and-low-back routine. Not medical advice.",
         lifespan=lifespan,
+        docs_url=None,  # FastAPI's /docs loads Swagger UI from a CDN: blank under the CSP, and a third-party request
+        redoc_url=None,
     )
+    app.guard_options = {
+        "allowed_hosts": settings.allowed_hosts,
+        "signing_secret": signing_secret(settings.data_dir),
+    }
     app.state.backfit = state
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response: Response = await call_next(request)
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        response.headers.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
-        return response
+    from sqlalchemy.exc import IntegrityError
 
     from backfit.services.player import Rejected
-    from backfit.store.errors import ImportRejected, NotFound
+    from backfit.store.errors import DatabaseUnavailable, ImportRejected, NotFound
     from backfit.web import live
-    from backfit.web.errors import domain_error, http_error, validation_error
+    from backfit.web.errors import conflict_error, domain_error, http_error, validation_error
     from backfit.web.routes import api, library, onboarding, progress, sessions, settings_pages
 
     app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
-    for error in (NotFound, Rejected, ImportRejected):
+    app.add_exception_handler(IntegrityError, conflict_error)
+    for error in (NotFound, Rejected, ImportRejected, DatabaseUnavailable):
         app.add_exception_handler(error, domain_error)
     for module in (onboarding, library, sessions, progress, settings_pages, api):
         app.include_router(module.router)

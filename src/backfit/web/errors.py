@@ -29,17 +29,26 @@ def domain_status(exc: Exception) -> int:
     """The HTTP status of a use case's error: the first matching class wins."""
     from backfit.services.player import Rejected
     from backfit.services.profiles import NoProgramme
-    from backfit.store.errors import ImportRejected, NotFound
+    from backfit.store.errors import DatabaseUnavailable, ImportRejected, NotFound
 
-    for kind, status in ((NoProgramme, 409), (NotFound, 404), (Rejected, 409), (ImportRejected, 422)):
+    for kind, status in (
+        (NoProgramme, 409), (NotFound, 404), (Rejected, 409), (ImportRejected, 422), (DatabaseUnavailable, 503),
+    ):  # fmt: skip
         if isinstance(exc, kind):
             return status
     return 500
 
 
 async def domain_error(request: Request, exc: Exception) -> Response:
-    """A use case refused the request: its message, with the fitting 4xx status."""
-    return await http_error(request, HTTPException(domain_status(exc), str(exc)))
+    """A use case refused the request: its message, with the fitting 4xx status (503: the database is busy)."""
+    status = domain_status(exc)
+    headers = {"Retry-After": "5"} if status == 503 else None
+    return await http_error(request, HTTPException(status, str(exc), headers=headers))
+
+
+async def conflict_error(request: Request, exc: Exception) -> Response:
+    """A write that kept colliding with concurrent ones (a unique index refused it): try again."""
+    return await http_error(request, HTTPException(409, "changed by another request at the same time: try again"))
 
 
 async def http_error(request: Request, exc: HTTPException) -> Response:

@@ -31,7 +31,7 @@ import asyncio
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from fastapi import APIRouter, FastAPI, Query, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, FastAPI, Path, Query, WebSocket, WebSocketDisconnect
 from pydantic import Field, StrictInt, TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 
@@ -72,14 +72,22 @@ def install(app: FastAPI, streams: LiveStreams | None = None) -> None:
     app.include_router(router)
 
 
+NOT_FOLLOWABLE = "the camera cannot follow this: start it from an exercise of the session in progress"
+"""One answer for an unknown session, a finished one, a wrong item or an exercise without camera
+checks, so the socket never tells which session ids exist."""
+
+
 def _exercise(state: AppState, session_id: int, item: int) -> Exercise:
-    with state.unit_of_work() as session:
-        items = player.player_state(session, session_id, state.catalog).items
-    if not 0 <= item < len(items):
-        raise NotFound(f"item {item} is not an exercise of session {session_id}")
-    exercise = state.catalog.get(items[item].exercise_id)
+    try:
+        with state.unit_of_work() as session:
+            read = player.player_state(session, session_id, state.catalog)
+    except NotFound:
+        raise NotFound(NOT_FOLLOWABLE) from None
+    if read.performed.status != "in_progress" or not 0 <= item < len(read.items):
+        raise NotFound(NOT_FOLLOWABLE)
+    exercise = state.catalog.get(read.items[item].exercise_id)
     if exercise is None or exercise.analysis is None:
-        raise NotFound(f"the camera cannot follow item {item} of session {session_id}")
+        raise NotFound(NOT_FOLLOWABLE)
     return exercise
 
 
@@ -92,7 +100,7 @@ def _describe(exc: ValidationError) -> str:
 @router.websocket("/ws/live/{session_id}")
 async def live(
     websocket: WebSocket,
-    session_id: int,
+    session_id: Annotated[int, Path(ge=1, le=2_147_483_647)],
     item: Annotated[int, Query(ge=0, le=50)],
     stream: Annotated[str, Query(pattern=r"^[A-Za-z0-9_-]{1,64}$")],
     aspect: Annotated[float, Query(gt=0.2, lt=5.0)] = 4 / 3,

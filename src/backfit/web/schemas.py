@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from backfit.catalog.schema import Quantity
 from backfit.services.programmes import PlannedItemRead, ProgrammeDayRead, ProgrammeRead
+from backfit.services.values import (
+    Effort,
+    Fault,
+    Faults,
+    HoldSeconds,
+    ItemIndex,
+    Pain,
+    PsfsName,
+    PsfsRating,
+    Reps,
+    SetIndex,
+    Side,
+    Source,
+)
 
 __all__ = ["PlannedItemRead", "ProgrammeDayRead", "ProgrammeRead"]
 
@@ -35,7 +48,7 @@ class ScreeningRead(BaseModel):
 
 
 class SessionCreate(Payload):
-    pain_start: int = Field(ge=0, le=10, description="Low-back pain now, 0-10.")
+    pain_start: Pain = Field(description="Low-back pain now, 0-10.")
 
 
 class SetKeyRead(BaseModel):
@@ -81,22 +94,8 @@ class SessionRead(BaseModel):
     total_sets: int
 
 
-MAX_FAULTS = 100
-"""Faults one set may carry (an episode each; a long set with three camera checks stays well below)."""
-Measured = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=-1e6, le=1e6)]
-
-
-class FaultCreate(Payload):
-    """A form fault the camera saw during the set (a ``fault`` event of the live WebSocket)."""
-
-    text: str = Field(strict=True, min_length=1, max_length=300, description="The cue that was not kept.")
-    quantity: Quantity = Field(description="What was measured; its unit is in its name.")
-    value: Measured = Field(description="The worst value measured in the fault's episode.")
-    op: Literal["<=", ">="] = Field(description="The check: value op bound passes.")
-    bound: Measured
-    t: float = Field(
-        strict=True, allow_inf_nan=False, ge=0, le=86_400, description="Seconds since the camera started the set."
-    )
+FaultCreate = Fault
+"""A form fault the camera saw during the set: one definition with the import's (services/values.py)."""
 
 
 class FaultRead(BaseModel):
@@ -109,18 +108,16 @@ class FaultRead(BaseModel):
 
 
 class SetCreate(Payload):
-    item_index: int = Field(ge=0, le=50)
-    set_index: int = Field(ge=0, le=20)
-    side: Literal["both", "left", "right"] = "both"
-    reps: int | None = Field(default=None, ge=0, le=200)
-    hold_s: float | None = Field(default=None, ge=0, le=3600)
-    source: Literal["camera", "manual"] | None = Field(
+    item_index: ItemIndex
+    set_index: SetIndex
+    side: Side = "both"
+    reps: Reps | None = None
+    hold_s: HoldSeconds | None = None
+    source: Source | None = Field(
         default=None, description="How the count was taken: by the camera, or by the person (typed or timed)."
     )
-    faults: list[FaultCreate] | None = Field(
-        default=None,
-        max_length=MAX_FAULTS,
-        description="Camera sets: the form faults seen during the set ([] for none).",
+    faults: Faults | None = Field(
+        default=None, description="Camera sets: the form faults seen during the set ([] for none)."
     )
 
     @model_validator(mode="after")
@@ -143,9 +140,9 @@ class SetRead(BaseModel):
 
 
 class AnswerCreate(Payload):
-    item_index: int = Field(ge=0, le=50)
-    rpe: int | None = Field(default=None, ge=0, le=10, description="Effort 0-10 (rating of perceived exertion).")
-    pain_during: int | None = Field(default=None, ge=0, le=10, description="Pain during the exercise, 0-10.")
+    item_index: ItemIndex
+    rpe: Effort | None = Field(default=None, description="Effort 0-10 (rating of perceived exertion).")
+    pain_during: Pain | None = Field(default=None, description="Pain during the exercise, 0-10.")
     radiating_symptoms: bool = Field(default=False, description="Pain below the knee, numbness or tingling.")
     skipped: bool = False
 
@@ -157,7 +154,7 @@ class AnswerRead(BaseModel):
 
 
 class FinishCreate(Payload):
-    pain_end: int | None = Field(default=None, ge=0, le=10)
+    pain_end: Pain | None = None
 
 
 class DecisionRead(BaseModel):
@@ -175,7 +172,7 @@ class FinishRead(BaseModel):
 
 class CheckInCreate(Payload):
     moment: Literal["now", "next_morning"]
-    pain: int = Field(ge=0, le=10)
+    pain: Pain
 
 
 class CheckInRead(BaseModel):
@@ -185,7 +182,9 @@ class CheckInRead(BaseModel):
 
 
 class PsfsCreate(Payload):
-    ratings: dict[str, int] = Field(min_length=1, max_length=3, description="Activity -> rating 0-10.")
+    ratings: dict[PsfsName, PsfsRating] = Field(
+        min_length=1, max_length=3, description="PSFS activity (as named in the intake) -> rating 0-10."
+    )
 
 
 class ImportRead(BaseModel):

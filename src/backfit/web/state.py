@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import random
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from threading import Lock
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backfit.catalog.loader import Catalog
@@ -19,9 +23,13 @@ from backfit.plan.rules import ProgrammeRules
 from backfit.services.runtime import catalog_for, open_store, programme_rules_for, utc_now
 from backfit.settings import Settings
 from backfit.store.database import Database
+from backfit.store.errors import DatabaseBusy
 from backfit.web.illustration import figure_svg
+from backfit.web.security import csrf_token
 
 TEMPLATES = Path(__file__).with_name("templates")
+WRITE_ATTEMPTS = 8
+T = TypeVar("T")
 
 
 class ChartCache:
@@ -60,6 +68,8 @@ class AppState:
         self.templates = Jinja2Templates(directory=TEMPLATES)
         self.templates.env.globals["figure_svg"] = figure_svg
         self.templates.env.globals["catalog"] = self.catalog
+        self.templates.env.globals["url_for"] = url_path_for
+        self.templates.env.globals["csrf_token"] = page_csrf_token
 
     def open(self) -> None:
         if self._db is None:
@@ -81,11 +91,39 @@ class AppState:
         with self.db.unit_of_work() as session:
             yield session
 
+    def write(self, work: Callable[[Session], T], attempts: int = WRITE_ATTEMPTS) -> T:
+        """Run ``work`` in its own unit of work; when a concurrent request wrote first (a unique
+        index refused the row, or SQLite's snapshot went stale), run it again on what is stored
+        now, so a repeated set, answer or session start finds the stored one."""
+        for attempt in range(attempts):
+            try:
+                with self.unit_of_work() as session:
+                    return work(session)
+            except (IntegrityError, DatabaseBusy):
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(random.uniform(0.005, 0.02) * (attempt + 1))
+        raise AssertionError("unreachable")
+
     def now(self) -> datetime:
         return self.clock()
 
     def render(self, request: Request, template: str, status_code: int = 200, **context: Any) -> Any:
         return self.templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+@pass_context
+def url_path_for(context: dict[str, Any], name: str, /, **params: Any) -> str:
+    """A route's path (``/static/app.css``): pages never build URLs from the Host header."""
+    request: Request = context["request"]
+    return str(request.app.url_path_for(name, **params))
+
+
+@pass_context
+def page_csrf_token(context: dict[str, Any]) -> str:
+    """The CSRF token of the page being drawn (base.html puts it in a meta tag)."""
+    request: Request = context["request"]
+    return csrf_token(request.scope)
 
 
 def app_state(request: Request) -> AppState:

@@ -7,6 +7,7 @@ import json
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from backfit.catalog.schema import Exercise
 from backfit.plan.intake import Intake, screen
@@ -43,7 +44,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     409: {"description": "Conflicts with the current state"},
     422: {"description": "Invalid input"},
 }
-MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
 
 def summary(ex: Exercise) -> ExerciseSummary:
@@ -96,15 +96,20 @@ def _session(state: AppState, session: Any, performed_id: int) -> SessionRead:
 @router.post("/sessions", response_model=SessionRead, status_code=201, responses=ERRORS)
 def start_session(state: State, payload: SessionCreate, response: Response) -> SessionRead:
     """Start today's session (or return the unfinished one, to resume it: status 200)."""
-    with state.unit_of_work() as session:
+
+    def work(session: Any) -> tuple[SessionRead, bool]:
         open_one = sessions.open_session(session)
         if open_one is not None:
-            response.status_code = 200
-            return _session(state, session, open_one.id)
+            return _session(state, session, open_one.id), False
         performed = sessions.start_session(
             session, catalog=state.catalog, pain_start=payload.pain_start, now=state.now()
         )
-        return _session(state, session, performed.id)
+        return _session(state, session, performed.id), True
+
+    read, created = state.write(work)
+    if not created:
+        response.status_code = 200
+    return read
 
 
 @router.get("/sessions/{performed_id}", response_model=SessionRead, responses=ERRORS)
@@ -118,7 +123,8 @@ def get_session(state: State, performed_id: SessionId) -> SessionRead:
 def post_set(state: State, performed_id: SessionId, payload: SetCreate, response: Response) -> SetRead:
     """Store one finished set at once. Sending the same set again changes nothing (200)."""
     faults = None if payload.faults is None else [fault_seen(f) for f in payload.faults]
-    with state.unit_of_work() as session:
+
+    def work(session: Any) -> SetRead:
         stored, created = player.record_set(
             session,
             performed_id,
@@ -127,7 +133,10 @@ def post_set(state: State, performed_id: SessionId, payload: SetCreate, response
             faults=faults,
             **payload.model_dump(exclude={"faults"}),
         )
-        read = set_read(stored, created)
+        return set_read(stored, created)
+
+    read = state.write(work)
+    created = read.created
     if not created:
         response.status_code = 200
     return read
@@ -141,8 +150,11 @@ RADIATING_WARNING = (
 @router.post("/sessions/{performed_id}/answers", response_model=AnswerRead, status_code=201, responses=ERRORS)
 def post_answer(state: State, performed_id: SessionId, payload: AnswerCreate, response: Response) -> AnswerRead:
     """Store effort (RPE) and pain after an exercise (or that it was skipped)."""
-    with state.unit_of_work() as session:
-        created = player.record_answer(session, performed_id, state.catalog, now=state.now(), **payload.model_dump())
+    created = state.write(
+        lambda session: player.record_answer(
+            session, performed_id, state.catalog, now=state.now(), **payload.model_dump()
+        )
+    )
     if not created:
         response.status_code = 200
     warning = RADIATING_WARNING if payload.radiating_symptoms else None
@@ -219,11 +231,14 @@ def export(state: State, format: Literal["json", "csv", "ics"] = "json") -> Resp
 
 @router.post("/import", response_model=ImportRead, responses=ERRORS)
 async def import_backup(request: Request, state: State, replace: bool = False) -> ImportRead:
-    """Restore a JSON backup (the request body). Nothing changes unless the whole file is valid."""
+    """Restore a JSON backup (the request body, at most 64 MB, ``Content-Type: application/json``).
+    Nothing changes unless the whole file is valid; the work runs off the event loop."""
     raw = await request.body()
-    if len(raw) > MAX_IMPORT_BYTES:
-        raise HTTPException(413, "the backup is larger than 50 MB")
+    return ImportRead(restored=await run_in_threadpool(restore_backup, state, raw, replace))
+
+
+def restore_backup(state: AppState, raw: bytes, replace: bool) -> dict[str, int]:
+    """Parse, check and import a backup in one transaction (ImportRejected: nothing changed)."""
     data = exports.load_backup_text(raw)
     with state.unit_of_work() as session:
-        counts = exports.import_backup(session, data, replace=replace)
-    return ImportRead(restored=counts)
+        return exports.import_backup(session, data, replace=replace)

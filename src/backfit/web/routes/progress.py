@@ -94,10 +94,13 @@ async def psfs(request: Request, state: State) -> Any:
         ratings: dict[str, int] = {}
         for i, activity in enumerate(activities):
             raw = str(form.get(f"rating_{i}", "")).strip()
-            if not raw.isdigit() or not 0 <= int(raw) <= 10:
+            if not (raw.isdigit() and len(raw) <= 2 and 0 <= int(raw) <= 10):
                 raise HTTPException(422, f"rate '{activity}' with a whole number from 0 to 10")
             ratings[activity] = int(raw)
         if not ratings:
             raise HTTPException(409, "no PSFS activities: name them in the intake")
-        checkins.record_psfs(session, ratings, now=state.now())
+        try:
+            checkins.record_psfs(session, ratings, now=state.now())
+        except ValueError as exc:
+            raise HTTPException(422, str(exc)) from None
     return RedirectResponse("/history", status_code=303)

@@ -48,17 +48,21 @@ def today(request: Request, state: State) -> Any:
 
 @router.post("/sessions")
 def start(request: Request, state: State, pain_start: Annotated[int, Form(ge=0, le=10)]) -> Any:
-    with state.unit_of_work() as session:
-        try:
-            open_one = sessions.open_session(session)
-            performed = open_one or sessions.start_session(
-                session, catalog=state.catalog, pain_start=pain_start, now=state.now()
-            )
-        except profiles.NoProgramme as exc:
-            raise HTTPException(409, str(exc)) from None
-        except NotFound:
-            return RedirectResponse("/intake", status_code=303)
-        return RedirectResponse(f"/sessions/{performed.id}", status_code=303)
+
+    def work(session: Any) -> int:
+        open_one = sessions.open_session(session)
+        performed = open_one or sessions.start_session(
+            session, catalog=state.catalog, pain_start=pain_start, now=state.now()
+        )
+        return performed.id
+
+    try:
+        performed_id = state.write(work)
+    except profiles.NoProgramme as exc:
+        raise HTTPException(409, str(exc)) from None
+    except NotFound:
+        return RedirectResponse("/intake", status_code=303)
+    return RedirectResponse(f"/sessions/{performed_id}", status_code=303)
 
 
 @router.get("/sessions/{performed_id}")

@@ -6,15 +6,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, UploadFile
 from fastapi.responses import RedirectResponse
+from starlette.concurrency import run_in_threadpool
 
-from backfit.services import exports
 from backfit.store.errors import ImportRejected
+from backfit.web.routes.api import restore_backup
 from backfit.web.routes.onboarding import latest_answers
 from backfit.web.state import AppState, app_state
 
 router = APIRouter(include_in_schema=False)
 State = Annotated[AppState, Depends(app_state)]
-MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
 
 @router.get("/settings")
@@ -26,13 +26,9 @@ def settings_page(request: Request, state: State) -> Any:
 async def import_file(request: Request, state: State, backup: UploadFile) -> Any:
     form = await request.form()
     replace = form.get("replace") == "yes"
-    raw = await backup.read(MAX_IMPORT_BYTES + 1)
+    raw = await backup.read()  # the request's size is bounded by web/security.py
     try:
-        if len(raw) > MAX_IMPORT_BYTES:
-            raise ImportRejected("the backup is larger than 50 MB")
-        data = exports.load_backup_text(raw)
-        with state.unit_of_work() as session:
-            counts = exports.import_backup(session, data, replace=replace)
+        counts = await run_in_threadpool(restore_backup, state, raw, replace)
     except ImportRejected as exc:
         return state.render(
             request, "settings.html", status_code=422, answers=latest_answers(state),

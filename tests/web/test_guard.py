@@ -1,0 +1,228 @@
+"""Host, Origin and CSRF checks over every route of the app, generated from its route table:
+a new route is covered by default, and a route without an expectation here fails."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from starlette.routing import Mount, WebSocketRoute
+
+from backfit.settings import Settings
+from backfit.web import create_app
+from backfit.web.security import SECURITY_HEADERS
+from tests.web.conftest import ORIGIN, PageClient, answers, page_token
+
+UNSAFE = {
+    ("POST", "/intake"), ("POST", "/intake/clearance"), ("POST", "/sessions"), ("POST", "/checkins"),
+    ("POST", "/psfs"), ("POST", "/settings/import"), ("POST", "/api/intake"), ("POST", "/api/sessions"),
+    ("POST", "/api/sessions/{performed_id}/sets"), ("POST", "/api/sessions/{performed_id}/answers"),
+    ("POST", "/api/sessions/{performed_id}/finish"), ("POST", "/api/checkins"), ("POST", "/api/psfs"),
+    ("POST", "/api/import"),
+}  # fmt: skip
+"""Every route that changes data: each needs this origin and the CSRF token."""
+SAFE = {
+    ("GET", "/"), ("GET", "/intake"), ("GET", "/intake/blocked"), ("GET", "/programme"), ("GET", "/today"),
+    ("GET", "/sessions/{performed_id}"), ("GET", "/sessions/{performed_id}/summary"), ("GET", "/history"),
+    ("GET", "/charts/{name}.svg"), ("GET", "/settings"), ("GET", "/exercises"), ("GET", "/exercises/{exercise_id}"),
+("GET", "/api/exercises"), ("GET", "/api/exercises/{exercise_id}"),
+    ("GET", "/api/programme"), ("GET", "/api/sessions/{performed_id}"), ("GET", "/api/history"),
+    ("GET", "/api/export"), ("GET", "/healthz"), ("GET", "/openapi.json"), ("GET", "/static/{path}"),
+    ("WEBSOCKET", "/ws/live/{session_id}"),
+}  # fmt: skip
+"""Every route that only reads (the Host check still applies; a foreign Origin is refused too)."""
+FILLED = {"performed_id": "1", "session_id": "1", "exercise_id": "hip-bridge", "name": "pain", "path": "app.css"}
+
+
+def route_table() -> list[tuple[str, str]]:
+    """(method, path) of every route of the app (HEAD left out: Starlette answers it like GET)."""
+    app = create_app(Settings(data_dir=Path(tempfile.mkdtemp()) / "data"))
+    found: set[tuple[str, str]] = set()
+    routes = list(app.routes)
+    while routes:
+        route = routes.pop()
+        included = getattr(route, "original_router", None)  # FastAPI's included router (no prefix added here)
+        if included is not None:
+            routes.extend(included.routes)
+            continue
+        if isinstance(route, APIRoute):
+            found |= {(m, route.path) for m in route.methods if m != "HEAD"}
+        elif isinstance(route, WebSocketRoute):
+            found.add(("WEBSOCKET", route.path))
+        elif isinstance(route, Mount):
+            found.add(("GET", f"{route.path}/{{path}}"))
+        else:
+            found |= {(m, route.path) for m in getattr(route, "methods", None) or () if m != "HEAD"}  # type: ignore[attr-defined]
+    return sorted(found)
+
+
+ROUTES = route_table()
+HTTP_ROUTES = [r for r in ROUTES if r[0] != "WEBSOCKET"]
+UNSAFE_ROUTES = [r for r in HTTP_ROUTES if r[0] not in ("GET", "HEAD")]
+API_UNSAFE = [r for r in UNSAFE_ROUTES if r[1].startswith("/api/")]
+
+
+def url(path: str) -> str:
+    for name, value in FILLED.items():
+        path = path.replace(f"{{{name}}}", value)
+    return path
+
+
+def body_for(path: str, csrf: str | None = None) -> dict[str, Any]:
+    """A well-formed body of the route's kind (JSON for the API, a form for the pages)."""
+    if path.startswith("/api/"):
+        return {"json": {}}
+    data = ({"csrftoken": csrf} if csrf else {}) | {"pain": "1"}
+    if path == "/settings/import":
+        return {"data": data, "files": {"backup": ("backup.json", b"{}", "application/json")}}
+    return {"data": data}
+
+
+def test_every_route_has_an_expectation() -> None:
+    unclassified = set(ROUTES) - UNSAFE - SAFE
+    assert not unclassified, f"routes with no Host/Origin/CSRF expectation: {sorted(unclassified)}"
+    gone = (UNSAFE | SAFE) - set(ROUTES)
+    assert not gone, f"expectations for routes that no longer exist: {sorted(gone)}"
+
+
+def ids(routes: list[tuple[str, str]]) -> list[str]:
+    return [f"{m} {p}" for m, p in routes]
+
+
+@pytest.fixture
+def onboarded_app(settings: Settings) -> Any:
+    app = create_app(settings)
+    with PageClient(app) as client:
+        assert client.post("/api/intake", json=answers()).status_code == 200
+        assert client.post("/api/sessions", json={"pain_start": 1}).status_code == 201
+    return app
+
+
+@pytest.fixture
+def raw(onboarded_app: Any) -> Any:
+    """A client that adds nothing: what an attacker's request carries is up to each case."""
+    with TestClient(onboarded_app, base_url=ORIGIN) as client:
+        yield client
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:8765", "127.0.0.1.evil.example", "[::2]:8765", ""])
+@pytest.mark.parametrize(("method", "path"), HTTP_ROUTES, ids=ids(HTTP_ROUTES))
+def test_foreign_hosts_are_refused(raw: TestClient, method: str, path: str, host: str) -> None:
+    response = raw.request(method, url(path), headers={"Host": host})
+    assert response.status_code == 400
+    assert response.headers["content-security-policy"] == SECURITY_HEADERS["content-security-policy"]
+    assert response.headers["cache-control"] == "no-store"
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:8765", "localhost:9000", "[::1]:8765", "localhost"])
+def test_loopback_names_are_served_on_any_port(raw: TestClient, host: str) -> None:
+    assert raw.get("/healthz", headers={"Host": host}).status_code == 200
+
+
+def test_more_hosts_by_setting(settings: Settings) -> None:
+    app = create_app(settings.model_copy(update={"allowed_hosts": ["backfit.local"]}))
+    with TestClient(app, base_url="http://backfit.local") as client:
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/healthz", headers={"Host": "other.local"}).status_code == 400
+
+
+ORIGINS = [
+    pytest.param("http://evil.example", id="foreign-site"),
+    pytest.param("null", id="null"),
+    pytest.param("http://127.0.0.1:9999", id="other-local-port"),
+    pytest.param("http://localhost:8765", id="other-name"),
+    pytest.param("https://127.0.0.1:8765", id="other-scheme"),
+]
+
+
+@pytest.mark.parametrize("origin", ORIGINS)
+@pytest.mark.parametrize(("method", "path"), UNSAFE_ROUTES, ids=ids(UNSAFE_ROUTES))
+def test_unsafe_requests_from_other_origins_are_refused(raw: TestClient, method: str, path: str, origin: str) -> None:
+    token = page_token(raw)
+    response = raw.request(method, url(path), headers={"Origin": origin, "X-CSRFToken": token}, **body_for(path, token))
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(("method", "path"), UNSAFE_ROUTES, ids=ids(UNSAFE_ROUTES))
+def test_unsafe_requests_with_a_foreign_referer_are_refused(raw: TestClient, method: str, path: str) -> None:
+    token = page_token(raw)
+    headers = {"Referer": "http://evil.example/attack.html", "X-CSRFToken": token}
+    assert raw.request(method, url(path), headers=headers, **body_for(path, token)).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "token",
+    [pytest.param(None, id="no-token"), pytest.param("forged", id="forged"), pytest.param("stale", id="other-cookie")],
+)
+@pytest.mark.parametrize(("method", "path"), UNSAFE_ROUTES, ids=ids(UNSAFE_ROUTES))
+def test_unsafe_requests_without_the_token_are_refused(
+    raw: TestClient, method: str, path: str, token: str | None
+) -> None:
+    if token == "stale":
+        token = page_token(raw)
+        raw.cookies.clear()
+    headers = {"Origin": ORIGIN} | ({"X-CSRFToken": token} if token else {})
+    response = raw.request(method, url(path), headers=headers, **body_for(path))
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(("method", "path"), UNSAFE_ROUTES, ids=ids(UNSAFE_ROUTES))
+def test_unsafe_requests_from_the_page_get_through(raw: TestClient, method: str, path: str) -> None:
+    """The same requests, from this origin with the page's token (field for forms), pass the guard."""
+    token = page_token(raw)
+    headers = {"Origin": ORIGIN} | ({"X-CSRFToken": token} if path.startswith("/api/") else {})
+    response = raw.request(method, url(path), headers=headers, **body_for(path, token))
+    assert response.status_code not in (400, 403, 415), response.text
+    assert response.status_code < 500
+
+
+@pytest.mark.parametrize("kind", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"])
+@pytest.mark.parametrize(("method", "path"), API_UNSAFE, ids=ids(API_UNSAFE))
+def test_api_bodies_must_be_json(raw: TestClient, method: str, path: str, kind: str) -> None:
+    token = page_token(raw)
+    headers = {"Origin": ORIGIN, "X-CSRFToken": token, "Content-Type": kind}
+    assert raw.request(method, url(path), headers=headers, content=b"{}").status_code == 415
+
+
+def test_export_is_refused_to_a_foreign_host_and_origin(raw: TestClient) -> None:
+    assert raw.get("/api/export", headers={"Host": "evil.example"}).status_code == 400
+    assert raw.get("/api/export", headers={"Origin": "http://evil.example"}).status_code == 403
+    mine = raw.get("/api/export")
+    assert mine.status_code == 200
+    assert mine.headers["cache-control"] == "no-store"
+
+
+@pytest.mark.parametrize("path", ["/no/such/page", "/api/no-such", "/sessions/999999"])
+def test_errors_carry_the_security_headers(raw: TestClient, path: str) -> None:
+    response = raw.get(path)
+    assert response.status_code == 404
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers[name] == value
+    assert response.headers["cache-control"] == "no-store"
+
+
+@pytest.mark.parametrize(
+    ("path", "size", "status"),
+    [
+        pytest.param("/api/checkins", 300 * 1024, 413, id="api-over-256KB"),
+        pytest.param("/api/import", 65 * 1024 * 1024, 413, id="backup-over-64MB"),
+        pytest.param("/settings/import", 65 * 1024 * 1024, 413, id="upload-over-64MB"),
+    ],
+)
+def test_bodies_over_the_route_limit_are_refused_unread(raw: TestClient, path: str, size: int, status: int) -> None:
+    token = page_token(raw)
+    kind = "application/json" if path.startswith("/api/") else "multipart/form-data; boundary=x"
+    headers = {"Origin": ORIGIN, "X-CSRFToken": token, "Content-Type": kind, "Content-Length": str(size)}
+    sent: list[int] = []
+
+    def body() -> Any:
+        sent.append(1)
+        yield b"x" * 1024
+
+    response = raw.request("POST", path, headers=headers, content=body())
+    assert response.status_code == status
+    assert "larger than" in response.json()["detail"] if path.startswith("/api/") else "larger than" in response.text
