@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -74,8 +75,12 @@ def start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
 def camera_session(port: int) -> tuple[int, int]:
     """Onboard (once per database) and start a session; returns (session id, hip-bridge item index)."""
     base = f"http://127.0.0.1:{port}"
-    httpx.post(f"{base}/api/intake", json=answers(experience="regular")).raise_for_status()
-    session = httpx.post(f"{base}/api/sessions", json={"pain_start": 1}).json()
+    with httpx.Client(base_url=base) as page:  # as backfit's own page: its Origin and CSRF token
+        token = re.search(r'name="csrf-token" content="([^"]+)"', page.get("/exercises").text)
+        assert token is not None
+        page.headers.update({"Origin": base, "X-CSRFToken": token.group(1)})
+        page.post("/api/intake", json=answers(experience="regular")).raise_for_status()
+        session = page.post("/api/sessions", json={"pain_start": 1}).json()
     item = next(i["index"] for i in session["items"] if i["exercise_id"] == "hip-bridge")
     return session["id"], item
 
@@ -96,7 +101,8 @@ async def client(
 ) -> None:
     import websockets
 
-    async with websockets.connect(url, max_size=2**20, compression=None) as ws:
+    origin = "http://" + url.split("/")[2]
+    async with websockets.connect(url, max_size=2**20, compression=None, origin=origin) as ws:
         json.loads(await ws.recv())  # hello
         sent: dict[int, float] = {}
 

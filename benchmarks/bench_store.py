@@ -30,6 +30,7 @@ from typing import Any
 from sqlalchemy import create_engine, make_url, text
 
 from backfit.catalog import load_catalog
+from backfit.plan.intake import RedFlag
 from backfit.services import charts, history
 from backfit.store import open_database
 from backfit.store.database import Database
@@ -80,7 +81,11 @@ def person_rows(person: int, ids: Ids, days: list[date]) -> Iterator[tuple[str, 
     profile = ids.take("profiles")
     yield "profiles", [profile, f"person-{person:05d}", created]
     intake = ids.take("intakes")
-    answers = {"experience": "returning", "sessions_per_week": 3, "minutes_per_session": 30, "pain_now": 3}
+    answers = {
+        "red_flags": {flag.value: False for flag in RedFlag}, "clearance_confirmed": False, "experience": "returning",
+        "equipment": [], "sessions_per_week": 3, "minutes_per_session": 30, "pain_now": 3,
+        "psfs": [{"activity": "bending", "rating": 3}],
+    }  # fmt: skip
     yield "intakes", [intake, profile, json.dumps(answers), "[]", False, None, created]
     programme = ids.take("programmes")
     days_json = [{"weekday": d, "items": [{"key": k, "slot": k.split("/")[0], "reason": "r"} for k, *_ in PLAN],

@@ -30,6 +30,8 @@ FILES = {
     "tasks-vision/vision_bundle.mjs": f"{TASKS}/vision_bundle.mjs",
     "tasks-vision/wasm/vision_wasm_internal.js": f"{TASKS}/wasm/vision_wasm_internal.js",
     "tasks-vision/wasm/vision_wasm_internal.wasm": f"{TASKS}/wasm/vision_wasm_internal.wasm",
+    "swagger-ui/swagger-ui-bundle.js": "node_modules/swagger-ui-dist/swagger-ui-bundle.js",
+    "swagger-ui/swagger-ui.css": "node_modules/swagger-ui-dist/swagger-ui.css",
 }
 
 

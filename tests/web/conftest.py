@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -57,6 +58,16 @@ def page_token(client: TestClient, path: str = "/exercises") -> str:
     found = CSRF_META.search(page.text)
     assert found, f"{path} carries no CSRF token ({page.status_code})"
     return found.group(1)
+
+
+def api_client(base: str) -> httpx.Client:
+    """An HTTP client to a running server that holds a page's CSRF cookie and sends its token and
+    Origin on every request, as backfit's pages do (static/csrf.js)."""
+    client = httpx.Client(base_url=base, timeout=60)
+    found = CSRF_META.search(client.get("/exercises").text)
+    assert found, "the page carries no CSRF token"
+    client.headers.update({"Origin": base, "X-CSRFToken": found.group(1)})
+    return client
 
 
 class PageClient(TestClient):

@@ -168,3 +168,20 @@ def test_closing_the_page_mid_session_resumes_at_the_next_set(web: Page) -> None
     play_until(again, lambda p: p.is_visible("#final"))
     done, total = progress(again)
     assert done == total
+
+
+def test_settings_export_and_import_through_the_page(web: Page, tmp_path: Any) -> None:
+    """The page's forms carry the CSRF token (static/csrf.js puts it first, before the file)."""
+    page = web.page
+    answer_intake(page)
+    page.wait_for_url(re.compile(r"/programme$"))
+    page.goto("/settings")
+    with page.expect_download() as download:
+        page.click("text=Complete backup (JSON)")
+    backup = tmp_path / "backup.json"
+    download.value.save_as(backup)
+    page.set_input_files("#backup", str(backup))
+    page.check("input[name=replace]")
+    page.click("button:has-text('Import')")
+    page.wait_for_url(re.compile(r"/settings\?restored=\d+$"))
+    assert int(page.url.rsplit("=", 1)[1]) > 0

@@ -31,7 +31,7 @@ SAFE = {
     ("GET", "/charts/{name}.svg"), ("GET", "/settings"), ("GET", "/exercises"), ("GET", "/exercises/{exercise_id}"),
 ("GET", "/api/exercises"), ("GET", "/api/exercises/{exercise_id}"),
     ("GET", "/api/programme"), ("GET", "/api/sessions/{performed_id}"), ("GET", "/api/history"),
-    ("GET", "/api/export"), ("GET", "/healthz"), ("GET", "/openapi.json"), ("GET", "/static/{path}"),
+    ("GET", "/api/export"), ("GET", "/healthz"), ("GET", "/docs"), ("GET", "/openapi.json"), ("GET", "/static/{path}"),
     ("WEBSOCKET", "/ws/live/{session_id}"),
 }  # fmt: skip
 """Every route that only reads (the Host check still applies; a foreign Origin is refused too)."""

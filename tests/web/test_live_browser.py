@@ -18,11 +18,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from tests.material import CLIP, require
-from tests.web.conftest import CHROMIUM, LiveServer, Page, answers
+from tests.web.conftest import CHROMIUM, LiveServer, Page, answers, api_client
 from tests.web.fake_camera import write_y4m
 
 pytestmark = pytest.mark.slow
@@ -99,7 +98,7 @@ def go_to_work_step(page: Any, name: str) -> None:
 def test_camera_counts_one_bridge_and_its_hold_and_saves_the_set(
     camera_page: Page, live_server: LiveServer, record_property: Any
 ) -> None:
-    api = httpx.Client(base_url=live_server.url)
+    api = api_client(live_server.url)
     assert api.post("/api/intake", json=answers(experience="regular")).status_code == 200
     session = api.post("/api/sessions", json={"pain_start": 1}).json()
     bridge = next(i for i in session["items"] if i["exercise_id"] == "hip-bridge")
@@ -158,7 +157,7 @@ def test_camera_counts_one_bridge_and_its_hold_and_saves_the_set(
 
 
 def open_bridge_with_camera(page: Page, live_server: LiveServer) -> Any:
-    api = httpx.Client(base_url=live_server.url)
+    api = api_client(live_server.url)
     assert api.post("/api/intake", json=answers(experience="regular")).status_code == 200
     session = api.post("/api/sessions", json={"pain_start": 1}).json()
     bridge = next(i for i in session["items"] if i["exercise_id"] == "hip-bridge")

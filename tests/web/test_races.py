@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from backfit.settings import Settings
 from backfit.store.database import open_database
 from backfit.store.models import PerformedSession
-from tests.web.conftest import CSRF_META, LiveServer, answers
+from tests.web.conftest import LiveServer, answers, api_client
 
 CLIENTS = 20
 
@@ -28,12 +28,7 @@ def server(settings: Settings) -> Iterator[LiveServer]:
 
 
 def page_client(server: LiveServer) -> httpx.Client:
-    """A client holding a page's CSRF cookie and sending its token and Origin, as static/csrf.js does."""
-    client = httpx.Client(base_url=server.url, timeout=60)
-    token = CSRF_META.search(client.get("/exercises").text)
-    assert token
-    client.headers.update({"Origin": server.url, "X-CSRFToken": token.group(1)})
-    return client
+    return api_client(server.url)
 
 
 def at_once(server: LiveServer, call: Callable[[httpx.Client], httpx.Response]) -> list[httpx.Response]:

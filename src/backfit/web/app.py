@@ -8,9 +8,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
@@ -52,7 +52,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
         version=__version__,
         summary="A coach for a hamstrings-and-low-back routine. Not medical advice.",
         lifespan=lifespan,
-        docs_url=None,  # FastAPI's /docs loads Swagger UI from a CDN: blank under the CSP, and a third-party request
+        docs_url=None,  # FastAPI's own /docs loads Swagger UI from a CDN: ours below serves the pinned copy
         redoc_url=None,
     )
     app.guard_options = {
@@ -78,6 +78,12 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
     for module in (onboarding, library, sessions, progress, settings_pages, api):
         app.include_router(module.router)
     live.install(app)
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs(request: Request) -> Response:
+        """The API browser: Swagger UI from the pinned npm package (scripts/assets.py), no CDN."""
+        page: Response = state.render(request, "api_docs.html")
+        return page
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> JSONResponse:

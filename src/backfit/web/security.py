@@ -60,9 +60,9 @@ SECRET_FILE = "csrf-secret"
 KIB = 1024
 MIB = 1024 * KIB
 MAX_BACKUP_BYTES = 64 * MIB
-"""The largest backup ``/api/import`` and ``/settings/import`` take: a JSON backup of ten years
-of thrice-weekly sessions is about 19 MB (``benchmarks/bench_store.py`` writes one), so this
-leaves room for more than thirty years."""
+"""The largest backup ``/api/import`` and ``/settings/import`` take: the JSON backup of ten years
+of thrice-weekly sessions that ``benchmarks/bench_store.py`` generates is 12.3 MiB, so this
+leaves room for camera faults on every set and for decades more."""
 DEFAULT_BODY_BYTES = 256 * KIB
 """Any other request body: the largest real one, a set with 100 camera faults, is about 30 KB."""
 MULTIPART_OVERHEAD_BYTES = 64 * KIB
