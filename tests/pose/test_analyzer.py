@@ -7,9 +7,9 @@ import pytest
 
 from backfit.catalog.schema import Exercise
 from backfit.pose import Analyzer, analyze_sequence
+from backfit.pose import synthetic as sy
 from backfit.pose.events import AnalysisReport
 from tests.pose import factories as fx
-from tests.pose import synthetic as sy
 
 
 def run(ex: Exercise, seq: sy.Sequence) -> AnalysisReport:
@@ -220,7 +220,7 @@ def test_streaming_and_batch_give_the_same_events(ex: Exercise, seq: sy.Sequence
     events.extend(analyzer.finish())
     report = run(ex, seq)
     batch = [*report.repetitions, *report.holds, *report.faults]
-    stream = [e for e in events if type(e).__name__ in {"Repetition", "Hold", "Fault"}]
+    stream = [e for e in events if type(e).__name__ in {"Repetition", "Hold", "CheckFailed"}]
     key = lambda e: (type(e).__name__, round(getattr(e, "start", getattr(e, "time", 0.0)), 6))  # noqa: E731
     assert sorted(map(key, stream)) == sorted(map(key, batch))
     assert len(report.repetitions) == seq.reps

@@ -6,7 +6,7 @@ import pytest
 
 from backfit.catalog import load_catalog
 from backfit.pose import analyze_sequence
-from tests.pose import synthetic as sy
+from backfit.pose import synthetic as sy
 
 CASES = {
     "hip-bridge": lambda: sy.bridge(reps=3),

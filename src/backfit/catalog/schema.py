@@ -129,7 +129,9 @@ class Cue(Strict):
     camera: CameraCheck | None = None
 
 
-class Fault(Strict):
+class CommonMistake(Strict):
+    """A common mistake in doing the exercise (``text``) and how to correct it (``fix``)."""
+
     text: str = Field(min_length=3)
     fix: str = Field(min_length=3)
 
@@ -243,7 +245,7 @@ class Exercise(Strict):
     seed: bool = False
     steps: list[str] = Field(min_length=2)
     cues: list[Cue] = Field(min_length=1)
-    faults: list[Fault] = []
+    faults: list[CommonMistake] = []
     dosage: Dosage
     ladder: Ladder
     safety: list[str] = []

@@ -36,8 +36,8 @@ from backfit.pose import landmarks as lm
 from backfit.pose import view as vw
 from backfit.pose.events import (
     AnalysisReport,
+    CheckFailed,
     Event,
-    Fault,
     Hold,
     PositionMismatch,
     Repetition,
@@ -270,8 +270,8 @@ class RepMachine:
                 events.append(self._fault(c, *c.episode_worst))
         c.episode_start = c.episode_worst = None
 
-    def _fault(self, c: _Check, t: float, v: float) -> Fault:
-        return Fault(c.cue_text, c.check.quantity.value, t, v, c.check.op, c.check.bound)
+    def _fault(self, c: _Check, t: float, v: float) -> CheckFailed:
+        return CheckFailed(c.cue_text, c.check.quantity.value, t, v, c.check.op, c.check.bound)
 
     def _close_rep(self, events: list[Event] | None) -> list[Event] | None:
         self.in_rep = False
@@ -523,7 +523,7 @@ def report_from_events(analyzer: Analyzer, events: list[Event]) -> AnalysisRepor
         usable_fraction=machine.usable / max(machine.frames, 1),
         repetitions=tuple(e for e in events if isinstance(e, Repetition)),
         holds=tuple(e for e in events if isinstance(e, Hold)),
-        faults=tuple(e for e in events if isinstance(e, Fault)),
+        faults=tuple(e for e in events if isinstance(e, CheckFailed)),
         advice=tuple(e for e in events if isinstance(e, ViewAdvice)),
         mismatches=tuple(e for e in events if isinstance(e, PositionMismatch)),
         view_fractions=_fractions(views, VIEW_NAMES),

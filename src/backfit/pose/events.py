@@ -36,7 +36,7 @@ class Hold:
 
 
 @dataclass(frozen=True)
-class Fault:
+class CheckFailed:
     """A camera check that failed: ``value`` measured at ``time`` is on the wrong side of ``bound``."""
 
     text: str
@@ -89,7 +89,7 @@ class Step:
         return self.pelvic_drop_deg > self.max_drop_deg
 
 
-Event = Repetition | Hold | Fault | ViewAdvice | PositionMismatch | Step
+Event = Repetition | Hold | CheckFailed | ViewAdvice | PositionMismatch | Step
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ class AnalysisReport:
     usable_fraction: float
     repetitions: tuple[Repetition, ...]
     holds: tuple[Hold, ...]
-    faults: tuple[Fault, ...]
+    faults: tuple[CheckFailed, ...]
     advice: tuple[ViewAdvice, ...]
     mismatches: tuple[PositionMismatch, ...]
     view_fractions: Mapping[str, float]

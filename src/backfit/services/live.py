@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from backfit.catalog.schema import Exercise
-from backfit.pose import Analyzer, Event, Fault, Hold, PositionMismatch, Repetition, ViewAdvice
+from backfit.pose import Analyzer, CheckFailed, Event, Hold, PositionMismatch, Repetition, ViewAdvice
 from backfit.pose import landmarks as lm
 from backfit.services.analysis import IN_FRAME_MARGIN
 
@@ -78,7 +78,7 @@ def event_json(event: Event) -> JSONDict:
         return {"type": "repetition", "count": event.index, "t": event.end, "peak": event.peak_value}
     if isinstance(event, Hold):
         return {"type": "hold", "seconds": event.duration, "start": event.start, "end": event.end}
-    if isinstance(event, Fault):
+    if isinstance(event, CheckFailed):
         return {
             "type": "fault",
             "text": event.text,

@@ -1,5 +1,8 @@
 """Synthetic landmark sequences from a kinematic stick figure, with known truth.
 
+Product code, not only test material: ``backfit evaluate`` scores synthetic manifests with it, and the
+tests and benchmarks build their cases from it.
+
 A body is a sagittal chain per side (hip, thigh, shin) plus a trunk and head,
 posed in world metres (X along the body / forward, Y up, Z to the body's
 left) and projected orthographically as MediaPipe would report it: normalised
@@ -14,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from backfit.pose import landmarks as lm
+from backfit.pose.landmarks import FloatArray
 
 ASPECT = 4 / 3
 THIGH, SHIN, TRUNK, HIP_HALF, SHOULDER_HALF = 0.45, 0.42, 0.5, 0.15, 0.19
@@ -21,16 +25,16 @@ THIGH, SHIN, TRUNK, HIP_HALF, SHOULDER_HALF = 0.45, 0.42, 0.5, 0.15, 0.19
 
 @dataclass
 class Sequence:
-    times: np.ndarray  # (frames,) seconds
-    frames: np.ndarray  # (frames, 33, 4)
-    truth_signal: np.ndarray  # (frames,) the exercise's signal without noise
+    times: FloatArray  # (frames,) seconds
+    frames: FloatArray  # (frames, 33, 4)
+    truth_signal: FloatArray  # (frames,) the exercise's signal without noise
     reps: int
     rep_windows: list[tuple[float, float]] = field(default_factory=list)
 
 
 def profile(
-    times: np.ndarray, reps: int, up_s: float, hold_s: float, down_s: float, rest_s: float, lead_s: float = 1.0
-) -> np.ndarray:
+    times: FloatArray, reps: int, up_s: float, hold_s: float, down_s: float, rest_s: float, lead_s: float = 1.0
+) -> FloatArray:
     """Repetition profile 0 (rest) .. 1 (top) ``(frames,)``: cosine ramps, a hold at the top, rests between."""
     p = np.zeros_like(times)
     period = up_s + hold_s + down_s + rest_s
@@ -44,7 +48,7 @@ def profile(
     return p
 
 
-def _dir(deg: np.ndarray | float) -> np.ndarray:
+def _dir(deg: FloatArray | float) -> FloatArray:
     r = np.radians(deg)
     return np.stack(np.broadcast_arrays(np.cos(r), np.sin(r)), axis=-1)
 
@@ -53,24 +57,24 @@ def _dir(deg: np.ndarray | float) -> np.ndarray:
 class Pose3D:
     """World joints, each ``(frames, 3)``; ``face`` = unit vector the face points to ``(frames, 3)``."""
 
-    joints: dict[int, np.ndarray]
-    face: np.ndarray
+    joints: dict[int, FloatArray]
+    face: FloatArray
 
 
 def build(
-    hip: np.ndarray,
-    trunk_deg: np.ndarray,
-    thigh_deg: tuple[np.ndarray, np.ndarray],
-    shin_deg: tuple[np.ndarray, np.ndarray],
-    face: np.ndarray,
-    hip_dy: np.ndarray | float = 0.0,
+    hip: FloatArray,
+    trunk_deg: FloatArray,
+    thigh_deg: tuple[FloatArray, FloatArray],
+    shin_deg: tuple[FloatArray, FloatArray],
+    face: FloatArray,
+    hip_dy: FloatArray | float = 0.0,
     knee_splay: float = 0.0,
 ) -> Pose3D:
     """Pose from a hip midpoint ``(frames, 2)`` (X, Y), segment directions in degrees (0 = +X, 90 = up) per side
     (left, right), face direction ``(2,)`` in X, Y. ``hip_dy``: left hip higher by this much (pelvis tilt);
     ``knee_splay``: knees (and feet) this much wider than the hips on each side."""
     n = hip.shape[0]
-    joints: dict[int, np.ndarray] = {}
+    joints: dict[int, FloatArray] = {}
     shoulder_mid = hip + TRUNK * _dir(trunk_deg)
     for side, sgn in ((0, 1.0), (1, -1.0)):
         h2 = hip + np.stack([np.zeros(n), sgn * np.broadcast_to(hip_dy, (n,)) / 2], axis=1)
@@ -107,7 +111,7 @@ def build(
     return Pose3D(joints, np.broadcast_to(f3, (n, 3)))
 
 
-def project(pose: Pose3D, view: str, lying: bool, aspect: float = ASPECT, scale: float = 0.42) -> np.ndarray:
+def project(pose: Pose3D, view: str, lying: bool, aspect: float = ASPECT, scale: float = 0.42) -> FloatArray:
     """Normalised ``(frames, 33, 4)`` landmarks as a camera at the body's left side or at its end sees them."""
     n = pose.face.shape[0]
     out = np.zeros((n, lm.N_LANDMARKS, 4))
@@ -205,7 +209,7 @@ def bridge_march(
     trunk = 25.0 * p
     thigh = trunk + (180.0 - ext)
     shin = thigh - 95.0
-    lifts = [np.zeros_like(t), np.zeros_like(t)]
+    lifts: list[FloatArray] = [np.zeros_like(t), np.zeros_like(t)]
     drops = [np.zeros_like(t), np.zeros_like(t)]  # how far each side's hip sinks (m)
     windows = []
     for i in range(steps):
@@ -371,7 +375,7 @@ def degrade(
         f[drop, :, 3] = 0.0
     if occlude:
         w = (seq.times >= occlude[0]) & (seq.times < occlude[1])
-        f[np.ix_(w, [lm.LEFT_KNEE, lm.LEFT_ANKLE], [3])] = 0.05
+        f[np.ix_(w, np.array([lm.LEFT_KNEE, lm.LEFT_ANKLE]), np.array([3]))] = 0.05
     if swap:
         w = (seq.times >= swap[0]) & (seq.times < swap[1])
         f[w] = lm.swap_left_right(f[w])
