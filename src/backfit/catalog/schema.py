@@ -205,6 +205,9 @@ class Analysis(Strict):
     position is reported as a mismatch (and pauses a kneeling hold).
     ``march``: the exercise alternates foot lifts at the top (see :class:`March`);
     each lift is reported as a step event.
+    ``zero``: ``"absolute"``: ``start`` and ``peak`` are values of the signal; ``"rest"``: they are
+    measured from the person's resting level in the set (the lowest the signal settles), so that small
+    lifts count whatever the body's shape and the camera's tilt at rest.
     """
 
     pattern: Literal["bridge", "prone-lift", "kneeling-hold", "curl"]
@@ -217,6 +220,7 @@ class Analysis(Strict):
     single_leg: bool = False
     positions: list[Position] = Field(min_length=1)
     march: March | None = None
+    zero: Literal["absolute", "rest"] = "absolute"
 
 
 class Ladder(Strict):
