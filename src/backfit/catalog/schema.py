@@ -210,7 +210,7 @@ class Analysis(Strict):
     lifts count whatever the body's shape and the camera's tilt at rest.
     """
 
-    pattern: Literal["bridge", "prone-lift", "kneeling-hold", "curl"]
+    pattern: Literal["bridge", "prone-lift", "kneeling-hold", "curl", "press"]
     signal: Quantity
     start: float
     peak: float
@@ -221,6 +221,32 @@ class Analysis(Strict):
     positions: list[Position] = Field(min_length=1)
     march: March | None = None
     zero: Literal["absolute", "rest"] = "absolute"
+
+    @model_validator(mode="after")
+    def _peak_beyond_start(self) -> Analysis:
+        if (self.peak <= self.start) if self.increasing else (self.peak >= self.start):
+            way = "above" if self.increasing else "below"
+            raise ValueError(f"peak must be {way} start (increasing = {str(self.increasing).lower()})")
+        return self
+
+    def check_can_fail_and_pass(self, check: CameraCheck) -> str | None:
+        """Why a camera check on the counting signal could never fire, or would fire on every repetition.
+
+        A repetition's frames are all past ``start`` and its top is past ``peak``; a check that wants the
+        signal further "up" (``>=`` on an increasing signal) is judged on every attempt, counted or not, so
+        its bound must lie beyond ``start``. One that caps the signal must lie beyond ``peak``. None: fine.
+        """
+        if check.quantity is not self.signal:
+            return None
+        sign = 1.0 if self.increasing else -1.0
+        wants_up = (check.op == ">=") == self.increasing
+        if wants_up and check.phase is Phase.always:
+            return "a check that the counting signal stays up fires at every rest between repetitions"
+        if wants_up and sign * check.bound <= sign * self.start:
+            return f"can never fail: every frame of a repetition is past start ({self.start:g})"
+        if not wants_up and sign * check.bound <= sign * self.peak:
+            return f"fails on every counted repetition: the top is past peak ({self.peak:g})"
+        return None
 
 
 class Ladder(Strict):
@@ -263,6 +289,14 @@ class Exercise(Strict):
             raise ValueError("an exercise cannot be its own ladder step")
         if Equipment.none in self.equipment and len(self.equipment) > 1:
             raise ValueError("equipment 'none' cannot be combined with other equipment")
+        for i, cue in enumerate(self.cues):
+            if cue.camera is None:
+                continue
+            if self.analysis is None:
+                raise ValueError(f"cues[{i}]: a camera check needs an analysis section (the camera cannot follow it)")
+            problem = self.analysis.check_can_fail_and_pass(cue.camera)
+            if problem is not None:
+                raise ValueError(f"cues[{i}].camera ({cue.camera.describe()}): {problem}")
         return self
 
     @property

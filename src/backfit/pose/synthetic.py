@@ -48,6 +48,19 @@ def profile(
     return p
 
 
+def _settled(
+    times: FloatArray, reps: int, up_s: float, hold_s: float, down_s: float, rest_s: float, after_s: float
+) -> FloatArray:
+    """0 .. 1: how far each repetition has settled, from ``after_s`` into its hold until its rest ends."""
+    q = np.zeros_like(times)
+    period = up_s + hold_s + down_s + rest_s
+    for r in range(reps):
+        begin = 1.0 + r * period + up_s + after_s
+        inside = (times >= begin) & (times < 1.0 + (r + 1) * period)
+        q = np.where(inside, np.clip((times - begin) / 0.3, 0.0, 1.0), q)
+    return q
+
+
 def _dir(deg: FloatArray | float) -> FloatArray:
     r = np.radians(deg)
     return np.stack(np.broadcast_arrays(np.cos(r), np.sin(r)), axis=-1)
@@ -156,12 +169,18 @@ def bridge(
     rest_deg: float = 120.0,
     top_deg: float = 178.0,
     ball: bool = False,
+    settle_deg: float = 0.0,
+    settle_after_s: float = 1.0,
 ) -> Sequence:
-    """Supine hip bridge (or single-leg bridge): hip extension ``rest_deg`` .. ``top_deg`` (+ over-arch)."""
+    """Supine hip bridge (or single-leg bridge): hip extension ``rest_deg`` .. ``top_deg`` (+ over-arch).
+
+    With ``settle_deg``, each hold settles that much lower ``settle_after_s`` after reaching the top (in
+    0.3 s) and stays there until the lowering; the hold is still ``hold_s`` (the time in the top position).
+    """
     duration = 1.0 + reps * (up_s + hold_s + down_s + rest_s) + 0.5
     t = np.arange(0, duration, 1 / fps)
     p = profile(t, reps, up_s, hold_s, down_s, rest_s)
-    top = top_deg + faults.over_arch_deg
+    top = top_deg + faults.over_arch_deg - settle_deg * _settled(t, reps, up_s, hold_s, down_s, rest_s, settle_after_s)
     ext = rest_deg + p * (top - rest_deg)
     trunk = 25.0 * p  # the shoulder-to-hip line continued past the hips: rises as the hips lift
     # hip at the origin; trunk direction from hip to shoulders points to -X and down as hips rise
@@ -318,9 +337,14 @@ def curl(
     hips_drop_deg: float = 0.0,
     thigh_lift_deg: float = 0.0,
     hold_s: float = 0.3,
+    both: bool = False,
+    trunk_up_deg: float = 0.0,
+    trunk_lift_deg: float = 0.0,
 ) -> Sequence:
-    """Knee curls: ``ball`` (supine, hips up, both knees 20..100), ``prone`` (band, left knee 5..100),
-    ``standing`` (band, left knee 5..95). Faults: hips sag on the ball, thigh lifts off the floor / forward."""
+    """Knee curls: ``ball`` (supine, hips up, both knees 20..100), ``prone`` (band, left knee 5..100; with
+    ``both``, both knees, as with a ball between the feet; ``trunk_up_deg``: propped on the forearms),
+    ``standing`` (band, left knee 5..95). Faults: hips sag on the ball, thigh lifts off the floor /
+    forward, trunk lifts at the top (prone, ``trunk_lift_deg``)."""
     duration = 1.0 + reps * (1.0 + hold_s + 1.0 + 0.6) + 0.5
     t = np.arange(0, duration, 1 / fps)
     p = profile(t, reps, 1.0, hold_s, 1.0, 0.6)
@@ -339,7 +363,9 @@ def curl(
         flex = 5.0 + 95.0 * p
         lift = thigh_lift_deg * p
         hip = np.column_stack([zero, np.full_like(t, 0.1)])
-        pose = build(hip, np.full_like(t, 180.0), (lift, zero), (lift + flex, zero), np.array([0.0, -1.0]))
+        trunk_deg = np.full_like(t, 180.0 - trunk_up_deg) - trunk_lift_deg * p
+        other = (lift, lift + flex) if both else (zero, zero)
+        pose = build(hip, trunk_deg, (lift, other[0]), (lift + flex, other[1]), np.array([0.0, -1.0]))
         return Sequence(t, project(pose, view, lying=True), flex, reps)
     flex = 5.0 + 90.0 * p
     swing = thigh_lift_deg * p  # thigh swings forward (from vertical)
@@ -380,3 +406,73 @@ def degrade(
         w = (seq.times >= swap[0]) & (seq.times < swap[1])
         f[w] = lm.swap_left_right(f[w])
     return Sequence(seq.times, f, seq.truth_signal, seq.reps, seq.rep_windows)
+
+
+def press(
+    reps: int = 5,
+    single: bool = False,
+    view: str = "side",
+    fps: float = 30.0,
+    hold_s: float = 0.5,
+    straight_deg: float = 10.0,
+) -> Sequence:
+    """Supine band press: both legs (or the left only, the right foot flat on the floor) push from knees
+    bent 100 deg, thighs raised, to nearly straight (knee flexion ``straight_deg``) and back."""
+    duration = 1.0 + reps * (1.0 + hold_s + 1.0 + 1.0) + 0.5
+    t = np.arange(0, duration, 1 / fps)
+    p = profile(t, reps, 1.0, hold_s, 1.0, 1.0)
+    zero = np.zeros_like(t)
+    flex = 100.0 - p * (100.0 - straight_deg)
+    thigh = 70.0 - 40.0 * p  # raised above the floor line, lower as the leg straightens
+    shin = thigh - flex
+    hip = np.column_stack([zero, np.full_like(t, 0.1)])
+    other_thigh, other_shin = (np.full_like(t, 50.0), np.full_like(t, 50.0 - 100.0)) if single else (thigh, shin)
+    pose = build(hip, np.full_like(t, 180.0), (thigh, other_thigh), (shin, other_shin), np.array([0.0, 1.0]))
+    return Sequence(t, project(pose, view, lying=True), flex, reps)
+
+
+def crop(seq: Sequence, start_s: float | None = None, end_s: float | None = None) -> Sequence:
+    """The part of ``seq`` from ``start_s`` to ``end_s`` (a clip that begins or ends part-way); times kept."""
+    keep = np.ones(len(seq.times), dtype=bool)
+    if start_s is not None:
+        keep &= seq.times >= start_s
+    if end_s is not None:
+        keep &= seq.times < end_s
+    return Sequence(seq.times[keep], seq.frames[keep], seq.truth_signal[keep], seq.reps, seq.rep_windows)
+
+
+def roll(seq: Sequence, deg: float, aspect: float = ASPECT) -> Sequence:
+    """The camera rolled by ``deg`` (the image turned about its centre, clockwise with y down)."""
+    f = seq.frames.copy()
+    r = np.radians(deg)
+    x = (f[..., 0] - 0.5) * aspect
+    y = f[..., 1] - 0.5
+    f[..., 0] = (np.cos(r) * x - np.sin(r) * y) / aspect + 0.5
+    f[..., 1] = np.sin(r) * x + np.cos(r) * y + 0.5
+    return Sequence(seq.times, f, seq.truth_signal, seq.reps, seq.rep_windows)
+
+
+def corrupt(seq: Sequence, start_s: float, frames: int, shift: float = 0.15) -> Sequence:
+    """``frames`` mis-detected frames from ``start_s``: the knees and ankles jump ``shift`` (normalised) up."""
+    f = seq.frames.copy()
+    first = int(np.searchsorted(seq.times, start_s))
+    legs = [lm.LEFT_KNEE, lm.RIGHT_KNEE, lm.LEFT_ANKLE, lm.RIGHT_ANKLE]
+    f[first : first + frames, legs, 1] -= shift
+    return Sequence(seq.times, f, seq.truth_signal, seq.reps, seq.rep_windows)
+
+
+def get_up(seq: Sequence, seconds: float = 1.0, fps: float = 30.0) -> Sequence:
+    """``seconds`` of frames appended after the end: the person stands up (another position)."""
+    t = seq.times[-1] + np.arange(1, int(seconds * fps) + 1) / fps
+    n = len(t)
+    hip = np.column_stack([np.zeros(n), np.full(n, THIGH + SHIN + 0.05)])
+    down = np.full(n, -90.0)
+    pose = build(hip, np.full(n, 90.0), (down, down), (down, down), np.array([1.0, 0.0]))
+    standing = project(pose, "side", lying=False)
+    return Sequence(
+        np.concatenate([seq.times, t]),
+        np.concatenate([seq.frames, standing]),
+        np.concatenate([seq.truth_signal, np.full(n, np.nan)]),
+        seq.reps,
+        seq.rep_windows,
+    )
