@@ -216,7 +216,7 @@ class Analysis(Strict):
     peak: float
     increasing: bool = True
     hold_min_s: float = Field(default=1.0, ge=0)
-    hold_band: float = Field(default=8.0, gt=0)
+    hold_band: float = Field(default=4.0, gt=0)
     single_leg: bool = False
     positions: list[Position] = Field(min_length=1)
     march: March | None = None

@@ -180,6 +180,7 @@ class RepMachine:
         self._between: list[CheckFailed] = []  # "always" faults seen between attempts (kept if another follows)
         self.zero = float("inf")  # resting level of the signed signal (relative signals)
         self._recent: list[tuple[float, float]] = []  # (time, signed value) over the last smooth_s
+        self.floor_fixed_at: float | None = None  # when the floor line was fixed (the resting level restarts)
         self.count = 0
         self.buffer: list[_Frame] = []
         self.last_t: float | None = None
@@ -225,6 +226,8 @@ class RepMachine:
             return self._end_episodes(blind, t, events)
         s = self.sign * value
         if self.relative:
+            if self.floor_fixed_at is not None and t > self.floor_fixed_at:
+                self.floor_fixed_at, self.zero, self._recent = None, float("inf"), []
             s -= self._rest_level(t, s)
             row[self.column] = self.sign * s
         if self.started and self.always:
@@ -572,6 +575,7 @@ class Analyzer:
         views = vw.raw_views(c, self.aspect, self.view_config).tolist()
         for i, (ti, row, view) in enumerate(zip(t.tolist(), rows, views, strict=True)):
             if rest.collect(ti, row, view):
+                self.machine.floor_fixed_at = ti
                 if i + 1 < len(rows):
                     cleaned = cleaned.copy()
                     cleaned[i + 1 :] = rotate(cleaned[i + 1 :], self.aspect, rest.roll)

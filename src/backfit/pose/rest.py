@@ -4,8 +4,8 @@ A set starts at rest. During its first ``rest_s`` seconds of frames that show th
 key landmarks, :class:`RestPose` collects, per frame (:func:`rest_row`):
 
 - the floor line's angle in the image (degrees, + = clockwise with y down): for a
-  body lying seen from the side, the shoulder-midpoint-to-ankle-midpoint line (both
-  rest on the floor); seen from the end, the hip line (the pelvis lies level);
+  body lying seen from the side, the hip-midpoint-to-ankle-midpoint line (both rest
+  on the floor, face up with the knees bent or face down); seen from the end, the hip line (the pelvis lies level);
 - for the end view, the height of the hip midpoint above the ankle midpoint in hip
   widths (the bridge lift's trace from the feet end, where the hip angle cannot be seen).
 
@@ -50,12 +50,11 @@ def _fold(deg: Any, o: type[geo.Ops]) -> Any:
 def rest_row(c: geo.Coords) -> list[Any]:
     """Columns: side-lying floor angle, hip-line angle, hip height above the ankles (hip widths)."""
     o, x, y = c.ops, c.x, c.y
-    sx = 0.5 * (x[lm.LEFT_SHOULDER] + x[lm.RIGHT_SHOULDER])
-    sy = 0.5 * (y[lm.LEFT_SHOULDER] + y[lm.RIGHT_SHOULDER])
     ax = 0.5 * (x[lm.LEFT_ANKLE] + x[lm.RIGHT_ANKLE])
     ay = 0.5 * (y[lm.LEFT_ANKLE] + y[lm.RIGHT_ANKLE])
+    hx = 0.5 * (x[lm.LEFT_HIP] + x[lm.RIGHT_HIP])
     hy = 0.5 * (y[lm.LEFT_HIP] + y[lm.RIGHT_HIP])
-    side = _fold(o.degrees(o.atan2(ay - sy, ax - sx)), o)
+    side = _fold(o.degrees(o.atan2(ay - hy, ax - hx)), o)
     hips = _fold(o.degrees(o.atan2(y[lm.LEFT_HIP] - y[lm.RIGHT_HIP], x[lm.LEFT_HIP] - x[lm.RIGHT_HIP])), o)
     width = o.maximum(geo.distance(c, lm.LEFT_HIP, lm.RIGHT_HIP), 1e-6)
     return [side, hips, (ay - hy) / width]

@@ -171,16 +171,23 @@ def bridge(
     ball: bool = False,
     settle_deg: float = 0.0,
     settle_after_s: float = 1.0,
+    sag_deg: float = 0.0,
 ) -> Sequence:
     """Supine hip bridge (or single-leg bridge): hip extension ``rest_deg`` .. ``top_deg`` (+ over-arch).
 
     With ``settle_deg``, each hold settles that much lower ``settle_after_s`` after reaching the top (in
     0.3 s) and stays there until the lowering; the hold is still ``hold_s`` (the time in the top position).
+    With ``sag_deg``, the hips sag that much in the middle third of each hold and come back up.
     """
     duration = 1.0 + reps * (up_s + hold_s + down_s + rest_s) + 0.5
     t = np.arange(0, duration, 1 / fps)
     p = profile(t, reps, up_s, hold_s, down_s, rest_s)
     top = top_deg + faults.over_arch_deg - settle_deg * _settled(t, reps, up_s, hold_s, down_s, rest_s, settle_after_s)
+    if sag_deg:
+        third = hold_s / 3
+        top = top - sag_deg * profile(
+            t, reps, 0.3, third - 0.6, 0.3, up_s + 2 * third + down_s + rest_s, 1.0 + up_s + third
+        )
     ext = rest_deg + p * (top - rest_deg)
     trunk = 25.0 * p  # the shoulder-to-hip line continued past the hips: rises as the hips lift
     # hip at the origin; trunk direction from hip to shoulders points to -X and down as hips rise
@@ -280,7 +287,10 @@ def prone_lift(
     right = np.zeros_like(p) if single else (lift_deg - faults.leg_diff_deg) * p
     hip = np.column_stack([np.zeros_like(t), np.full_like(t, 0.1)])
     trunk_deg = 180.0 - faults.trunk_lift_deg * p  # shoulders toward -X, raised when arching
-    pose = build(hip, trunk_deg, (left, right), (left, right), np.array([0.0, -1.0]), knee_splay=faults.knee_splay)
+    drop = 2 * HIP_HALF * np.tan(np.radians(faults.pelvis_drop_deg)) * p
+    pose = build(
+        hip, trunk_deg, (left, right), (left, right), np.array([0.0, -1.0]), hip_dy=drop, knee_splay=faults.knee_splay
+    )
     frames = project(pose, view, lying=True)
     return Sequence(t, frames, np.maximum(left, right), reps)
 
@@ -292,10 +302,15 @@ def kneeling_hold(
     fps: float = 30.0,
     faults: Faults = Faults(),
     stand_between_s: float = 0.0,
+    top_deg: float = 180.0,
+    line_back_deg: float = 0.0,
 ) -> Sequence:
-    """Tall (or half) kneeling: hips pushed back (hip extension 140) then dropped under the shoulders (180) and held.
+    """Tall (or half) kneeling: hips pushed back (hip extension 140) then dropped under the shoulders
+    (``top_deg``) and held.
 
-    With ``stand_between_s``, the person stands up between holds (a position change)."""
+    With ``stand_between_s``, the person stands up between holds (a position change). With
+    ``line_back_deg``, the whole thigh-trunk line leans back from the knees at the top (hips behind the
+    knees, trunk leaning back, the hip still straight)."""
     ramp = 1.5
     gap = max(stand_between_s, 2.0)
     segments = [(1.0 + sum(h + 2 * ramp + gap for h in holds[:i]), h) for i, h in enumerate(holds)]
@@ -308,14 +323,14 @@ def kneeling_hold(
         if stand_between_s and i + 1 < len(segments):
             end = t0 + h + 2 * ramp
             standing |= (t >= end + 0.2) & (t < end + stand_between_s - 0.2)
-    ext = 140.0 + 40.0 * p
-    lean = faults.trunk_lift_deg * p
+    ext = 140.0 + (top_deg - 140.0) * p
+    lean = faults.trunk_lift_deg * p + line_back_deg * p
     hip_lean = -(180.0 - ext)  # thigh from vertical (hips back), trunk kept vertical
     trunk_deg = 90.0 + lean
-    thigh_back = -90.0 - hip_lean  # hip to knee: down, knee forward when hips are back
+    thigh_back = -90.0 - hip_lean + line_back_deg * p  # hip to knee: down, knee forward when hips are back
     thigh = np.where(standing, -90.0, thigh_back)
     shin = np.where(standing, -90.0, 180.0)
-    hip_y = np.where(standing, THIGH + SHIN + 0.05, 0.05 + THIGH * np.cos(np.radians(hip_lean)))
+    hip_y = np.where(standing, THIGH + SHIN + 0.05, 0.05 - THIGH * np.sin(np.radians(thigh_back)))
     hip = np.column_stack([np.zeros_like(t), hip_y])
     if half:
         front_thigh = np.where(standing, -90.0, 0.0)
@@ -340,15 +355,18 @@ def curl(
     both: bool = False,
     trunk_up_deg: float = 0.0,
     trunk_lift_deg: float = 0.0,
+    pelvis_drop_deg: float = 0.0,
 ) -> Sequence:
     """Knee curls: ``ball`` (supine, hips up, both knees 20..100), ``prone`` (band, left knee 5..100; with
     ``both``, both knees, as with a ball between the feet; ``trunk_up_deg``: propped on the forearms),
     ``standing`` (band, left knee 5..95). Faults: hips sag on the ball, thigh lifts off the floor /
-    forward, trunk lifts at the top (prone, ``trunk_lift_deg``)."""
+    forward, the trunk lifts (prone) or leans forward (standing) by ``trunk_lift_deg``, one hip drops
+    ``pelvis_drop_deg``."""
     duration = 1.0 + reps * (1.0 + hold_s + 1.0 + 0.6) + 0.5
     t = np.arange(0, duration, 1 / fps)
     p = profile(t, reps, 1.0, hold_s, 1.0, 0.6)
     zero = np.zeros_like(t)
+    drop = 2 * HIP_HALF * np.tan(np.radians(pelvis_drop_deg)) * p
     if kind == "ball":
         flex = 20.0 + 80.0 * p
         trunk_a = 20.0 - hips_drop_deg * p
@@ -357,7 +375,7 @@ def curl(
         thigh = trunk_a + (180.0 - ext)
         shin = thigh - flex
         hip = np.column_stack([zero, 0.1 + TRUNK * np.sin(np.radians(trunk_a))])
-        pose = build(hip, trunk_deg, (thigh, thigh), (shin, shin), np.array([0.0, 1.0]))
+        pose = build(hip, trunk_deg, (thigh, thigh), (shin, shin), np.array([0.0, 1.0]), hip_dy=drop)
         return Sequence(t, project(pose, view, lying=True), flex, reps)
     if kind == "prone":
         flex = 5.0 + 95.0 * p
@@ -365,7 +383,7 @@ def curl(
         hip = np.column_stack([zero, np.full_like(t, 0.1)])
         trunk_deg = np.full_like(t, 180.0 - trunk_up_deg) - trunk_lift_deg * p
         other = (lift, lift + flex) if both else (zero, zero)
-        pose = build(hip, trunk_deg, (lift, other[0]), (lift + flex, other[1]), np.array([0.0, -1.0]))
+        pose = build(hip, trunk_deg, (lift, other[0]), (lift + flex, other[1]), np.array([0.0, -1.0]), hip_dy=drop)
         return Sequence(t, project(pose, view, lying=True), flex, reps)
     flex = 5.0 + 90.0 * p
     swing = thigh_lift_deg * p  # thigh swings forward (from vertical)
@@ -373,10 +391,11 @@ def curl(
     hip = np.column_stack([zero, np.full_like(t, THIGH + SHIN + 0.05)])
     pose = build(
         hip,
-        np.full_like(t, 90.0),
+        90.0 - trunk_lift_deg * p,
         (thigh_l, np.full_like(t, -90.0)),
         (thigh_l - flex, np.full_like(t, -90.0)),
         np.array([1.0, 0.0]),
+        hip_dy=drop,
     )
     return Sequence(t, project(pose, view, lying=False), flex, reps)
 
