@@ -132,10 +132,10 @@ FAULT_CASES = [
     ),
     pytest.param(fx.PRONE_DOUBLE, sy.degrade(sy.prone_lift(reps=3), noise=0.002, seed=7), None, id="prone-side-clean"),
     pytest.param(
-        fx.TALL_KNEELING,
-        sy.kneeling_hold(faults=sy.Faults(trunk_lift_deg=20)),
+        fx.HALF_KNEELING,
+        sy.kneeling_hold(half=True, faults=sy.Faults(trunk_lift_deg=20)),
         "trunk_from_vertical_deg",
-        id="kneeling-lean-back",
+        id="half-kneeling-lean-back",
     ),
     pytest.param(fx.TALL_KNEELING, sy.kneeling_hold(), None, id="kneeling-clean"),
     pytest.param(fx.BALL_CURL, sy.curl(reps=3, hips_drop_deg=35), "hip_extension_deg", id="ball-curl-hips-sag"),

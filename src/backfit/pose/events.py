@@ -129,3 +129,15 @@ class AnalysisReport:
     def main_position(self) -> str | None:
         known = {k: v for k, v in self.position_fractions.items() if k != "unknown"}
         return max(known, key=lambda k: known[k]) if known else None
+
+    @property
+    def movement_position(self) -> str | None:
+        """The most common known position during the analysed movement: from the first repetition's start
+        to the last one's end (frames before and after, such as getting up, do not count); without
+        repetitions or a trace, :attr:`main_position`."""
+        if not self.repetitions or self.trace is None:
+            return self.main_position
+        start, end = self.repetitions[0].start, self.repetitions[-1].end
+        inside = (self.trace.times >= start) & (self.trace.times <= end)
+        seen = [p for p, keep in zip(self.trace.positions, inside.tolist(), strict=True) if keep and p != "unknown"]
+        return max(set(seen), key=seen.count) if seen else self.main_position
