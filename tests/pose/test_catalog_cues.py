@@ -77,7 +77,7 @@ MISTAKES |= {
     ("tall-kneeling-pelvic-drop", "thigh_from_vertical_deg", "<="): {"line_back_deg": 20},
     ("tall-kneeling-pelvic-drop", "trunk_from_vertical_deg", "<="): {"faults": F(trunk_lift_deg=20)},
     ("half-kneeling-quad-stretch", "trunk_from_vertical_deg", "<="): {"faults": F(trunk_lift_deg=20)},
-    ("half-kneeling-quad-stretch", "trunk_from_vertical_deg", ">="): {"faults": F(trunk_lift_deg=-15)},
+    ("half-kneeling-quad-stretch", "trunk_from_vertical_deg", ">="): {"faults": F(trunk_lift_deg=-12)},
     ("ball-hamstring-curl", "hip_extension_deg", ">="): {"hips_drop_deg": 35},
     ("ball-hamstring-curl", "pelvic_obliquity_deg", "<="): {"pelvis_drop_deg": 12},
     ("ball-hamstring-curl-single-leg", "hip_extension_deg", ">="): {"hips_drop_deg": 35},

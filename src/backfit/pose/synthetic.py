@@ -302,11 +302,13 @@ def kneeling_hold(
     fps: float = 30.0,
     faults: Faults = Faults(),
     stand_between_s: float = 0.0,
-    top_deg: float = 180.0,
+    top_deg: float | None = None,
     line_back_deg: float = 0.0,
+    rest_deg: float | None = None,
 ) -> Sequence:
     """Tall (or half) kneeling: hips pushed back (hip extension 140) then dropped under the shoulders
-    (``top_deg``) and held.
+    (``top_deg``, default 180) and held. Half kneeling (the quad stretch): the kneeling side's hip goes
+    from upright (``rest_deg``, default 178) to shifted forward past the line (``top_deg``, default 200).
 
     With ``stand_between_s``, the person stands up between holds (a position change). With
     ``line_back_deg``, the whole thigh-trunk line leans back from the knees at the top (hips behind the
@@ -323,7 +325,9 @@ def kneeling_hold(
         if stand_between_s and i + 1 < len(segments):
             end = t0 + h + 2 * ramp
             standing |= (t >= end + 0.2) & (t < end + stand_between_s - 0.2)
-    ext = 140.0 + (top_deg - 140.0) * p
+    low = rest_deg if rest_deg is not None else 178.0 if half else 140.0
+    high = top_deg if top_deg is not None else 200.0 if half else 180.0
+    ext = low + (high - low) * p
     lean = faults.trunk_lift_deg * p + line_back_deg * p
     hip_lean = -(180.0 - ext)  # thigh from vertical (hips back), trunk kept vertical
     trunk_deg = 90.0 + lean
