@@ -12,7 +12,7 @@ from backfit.adapters.errors import PoseModelUnavailableError, VideoInputError
 from backfit.catalog import CatalogError, load_catalog
 from backfit.cli.app import ExitCode, app, console, fail, print_json
 from backfit.pose import NotAnalyzableError
-from backfit.services.evaluation import ClipScore, ManifestError, Totals, evaluate
+from backfit.services.evaluation import ClipScore, ManifestError, MissingFileError, Totals, evaluate
 
 
 def _seconds(values: list[float] | None) -> str:
@@ -56,7 +56,7 @@ def evaluate_command(
         fail(f"no manifest at {manifest}", ExitCode.not_found)
     try:
         scores, total = evaluate(manifest, load_catalog())
-    except CatalogError as exc:
+    except (CatalogError, MissingFileError) as exc:
         fail(str(exc), ExitCode.not_found)
     except PoseModelUnavailableError as exc:
         fail(str(exc), ExitCode.pose_model_unavailable)

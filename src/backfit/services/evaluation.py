@@ -46,6 +46,10 @@ class ManifestError(ValueError):
     """A manifest or a file it names cannot be used (the message says which and why)."""
 
 
+class MissingFileError(ManifestError):
+    """A file the manifest names does not exist."""
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -111,6 +115,8 @@ def read_landmarks(path: Path) -> tuple[lm.FloatArray, lm.FloatArray, float]:
     """A landmark recording: an ``.npz`` file with ``t`` ``(frames,)`` seconds (strictly increasing),
     ``landmarks`` ``(frames, 33, 4)`` normalised x, y, z, visibility (NaN rows where nobody was seen),
     and optionally ``aspect`` (image width / height, default 4/3). Returns (times, frames, aspect)."""
+    if not path.is_file():
+        raise MissingFileError(f"file not found: {path}")
     try:
         with np.load(path, allow_pickle=False) as data:
             times = lm.as_times(data["t"], len(data["t"]))
@@ -172,6 +178,8 @@ def _report(entry: ClipEntry, folder: Path, catalog: Catalog) -> AnalysisReport:
         times, frames, aspect = read_landmarks(folder / entry.landmarks)
         return analyze_landmarks(exercise, times, frames, aspect)[0]
     assert entry.video is not None
+    if not (folder / entry.video).is_file():
+        raise MissingFileError(f"file not found: {folder / entry.video}")
     return analyze_video(folder / entry.video, exercise).report
 
 
@@ -206,7 +214,9 @@ def evaluate(path: Path, catalog: Catalog) -> tuple[list[ClipScore], Totals]:
         try:
             report = _report(entry, path.parent, catalog)
         except FileNotFoundError as exc:
-            raise ManifestError(f"clip '{entry.name}': file not found: {exc.filename}") from exc
+            raise MissingFileError(f"clip '{entry.name}': file not found: {exc.filename}") from exc
+        except MissingFileError as exc:
+            raise MissingFileError(f"clip '{entry.name}': {exc}") from exc
         except ManifestError as exc:
             raise ManifestError(f"clip '{entry.name}': {exc}") from exc
         scores.append(score_clip(entry, report))
