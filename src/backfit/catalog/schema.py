@@ -196,9 +196,11 @@ class Analysis(Strict):
     starts when it crosses ``start`` and counts when it reaches ``peak`` and then
     returns past ``start``. ``increasing`` says which way is "up".
 
-    ``hold_band`` (signal units) defines the hold: the span around the
-    repetition's extreme where the signal stays within ``hold_band`` of that
-    extreme (and past ``peak``); it counts when it lasts ``hold_min_s``.
+    ``hold_band`` (signal units) sets the hold's edges: the hold is the time in
+    the top position, from the end of the rise (the signal within ``hold_band`` of
+    the highest it reaches in the next second) to the start of the lowering
+    (within ``hold_band`` of the highest in the previous second), past ``peak``;
+    see :mod:`backfit.pose.holds`. It counts when it lasts ``hold_min_s``.
     ``single_leg``: one leg works (single-leg bridge, one-leg lift or curl,
     half-kneeling); per-side measures then follow the working leg.
     ``positions``: the body positions the exercise is done in; another

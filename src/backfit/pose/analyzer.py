@@ -11,14 +11,19 @@ A chunk of one frame takes the cheap route through the same code: the geometry
 formulas run on Python floats (:class:`geometry.Coords`) and the clean-up's
 recursions take a single step, so a live frame costs tens of microseconds.
 
-Repetitions come from a hysteresis state machine on ``exercise.analysis.signal``:
-a repetition starts when the signal passes ``start``, is armed when it reaches
-``peak`` and counts when it comes back past ``start``. The hold is the span
-around the repetition's extreme where the signal stays within ``hold_band`` of
-it (and past ``peak``). Camera checks (``exercise.cues[*].camera``) run only on
-frames whose detected view matches the check's view, in the check's phase
-(``active``: from first reaching ``peak`` to last leaving it; ``top``: the hold
-span); otherwise the user gets one :class:`ViewAdvice` per check. With
+Repetitions come from a state machine on ``exercise.analysis.signal`` (:class:`RepMachine`):
+an attempt opens when the signal, having rested below ``start``, stays past it for
+``gap_s``; it closes when the signal has been back below ``start`` for ``gap_s``, and
+counts when its smoothed signal reached ``peak``. The hold is the time in the top
+position (:mod:`backfit.pose.holds`, the same definition as the live timer's). Before
+anything is measured the landmarks are turned by the camera's roll, taken from the floor
+line at the set's start (:mod:`backfit.pose.rest`). Camera checks
+(``exercise.cues[*].camera``) run only on frames whose detected view matches the
+check's view, in the check's phase (``always``: from the first repetition's start to the
+last one's end; ``active``: from first reaching ``peak`` to last leaving it; ``top``: the
+hold, or for an attempt that fell short its highest part, so that a "lift higher" cue can
+fire); a check from a view that cannot see the signal runs while the body is off its
+resting pose. Otherwise the user gets one :class:`ViewAdvice` per check. With
 ``analysis.march``, foot lifts seen from the end view are reported as
 :class:`Step` events.
 """
