@@ -71,7 +71,11 @@ def smoothed(times: FloatArray, signal: FloatArray, smooth_s: float) -> FloatArr
     if len(signal) < 3:
         return signal.copy()
     lo, hi = _window_bounds(times, smooth_s / 2, smooth_s / 2)
-    out: FloatArray = np.nanmedian(_gather(signal, lo, hi), axis=1)
+    windows = np.sort(_gather(signal, lo, hi), axis=1)  # NaN (padding) sorts last
+    count = np.isfinite(windows).sum(axis=1)
+    rows = np.arange(len(signal))
+    low, high = np.maximum((count - 1) // 2, 0), np.maximum(count // 2, 0)
+    out: FloatArray = np.where(count > 0, 0.5 * (windows[rows, low] + windows[rows, high]), np.nan)
     return out
 
 
