@@ -1,6 +1,6 @@
 """Live-coach capacity: how many camera sessions a server holds with p99 event latency under 20 ms.
 
-Simulated clients stream synthetic bridge landmarks (tests/pose/synthetic.py, looped; about 2.5 KB of
+Simulated clients stream synthetic bridge landmarks (backfit.pose.synthetic, looped; about 2.5 KB of
 JSON a frame) at 30 frames/s over loopback WebSockets to real uvicorn servers (separate processes),
 without waiting for replies, as the browser does; latency is send -> ack of each frame. The number of
 clients rises step by step (each step ``STEP_S`` seconds after a warm-up) until p99 passes 20 ms or the
@@ -33,8 +33,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.pose import synthetic as sy  # noqa: E402
 from tests.web.conftest import answers, free_port  # noqa: E402
+
+from backfit.pose import synthetic as sy  # noqa: E402
 
 FPS = 30.0
 LIMIT_MS = 20.0

@@ -14,11 +14,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
-from tests.pose import synthetic as sy  # noqa: E402
 
 from backfit.catalog import load_catalog  # noqa: E402
 from backfit.catalog.schema import Exercise  # noqa: E402
 from backfit.pose import Analyzer, analyze_sequence  # noqa: E402
+from backfit.pose import synthetic as sy  # noqa: E402
 
 CLIP = ROOT / "tests" / "data" / "clips" / "bridge_side_1rep_hold.mp4"
 

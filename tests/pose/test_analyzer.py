@@ -7,9 +7,9 @@ import pytest
 
 from backfit.catalog.schema import Exercise
 from backfit.pose import Analyzer, analyze_sequence
+from backfit.pose import synthetic as sy
 from backfit.pose.events import AnalysisReport
 from tests.pose import factories as fx
-from tests.pose import synthetic as sy
 
 
 def run(ex: Exercise, seq: sy.Sequence) -> AnalysisReport:
@@ -132,10 +132,10 @@ FAULT_CASES = [
     ),
     pytest.param(fx.PRONE_DOUBLE, sy.degrade(sy.prone_lift(reps=3), noise=0.002, seed=7), None, id="prone-side-clean"),
     pytest.param(
-        fx.TALL_KNEELING,
-        sy.kneeling_hold(faults=sy.Faults(trunk_lift_deg=20)),
+        fx.HALF_KNEELING,
+        sy.kneeling_hold(half=True, faults=sy.Faults(trunk_lift_deg=20)),
         "trunk_from_vertical_deg",
-        id="kneeling-lean-back",
+        id="half-kneeling-lean-back",
     ),
     pytest.param(fx.TALL_KNEELING, sy.kneeling_hold(), None, id="kneeling-clean"),
     pytest.param(fx.BALL_CURL, sy.curl(reps=3, hips_drop_deg=35), "hip_extension_deg", id="ball-curl-hips-sag"),
@@ -220,7 +220,7 @@ def test_streaming_and_batch_give_the_same_events(ex: Exercise, seq: sy.Sequence
     events.extend(analyzer.finish())
     report = run(ex, seq)
     batch = [*report.repetitions, *report.holds, *report.faults]
-    stream = [e for e in events if type(e).__name__ in {"Repetition", "Hold", "Fault"}]
+    stream = [e for e in events if type(e).__name__ in {"Repetition", "Hold", "CheckFailed"}]
     key = lambda e: (type(e).__name__, round(getattr(e, "start", getattr(e, "time", 0.0)), 6))  # noqa: E731
     assert sorted(map(key, stream)) == sorted(map(key, batch))
     assert len(report.repetitions) == seq.reps

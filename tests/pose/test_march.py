@@ -11,8 +11,8 @@ from pydantic import ValidationError
 from backfit.catalog import load_catalog
 from backfit.catalog.schema import Exercise, March
 from backfit.pose import Analyzer, Step, analyze_sequence
+from backfit.pose import synthetic as sy
 from backfit.pose.events import AnalysisReport
-from tests.pose import synthetic as sy
 
 
 @pytest.fixture(scope="module")

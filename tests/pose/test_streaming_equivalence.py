@@ -16,9 +16,9 @@ import pytest
 from backfit.catalog import load_catalog
 from backfit.catalog.schema import Exercise
 from backfit.pose import Analyzer
+from backfit.pose import synthetic as sy
 from backfit.pose.events import Event
 from tests.pose import factories as fx
-from tests.pose import synthetic as sy
 
 TOLERANCE = 1e-9
 MARCH = load_catalog().get_or_raise("hip-bridge-march")
@@ -107,4 +107,4 @@ def test_cases_produce_events() -> None:
         assert isinstance(ex, Exercise)
         assert isinstance(seq, sy.Sequence)
         kinds |= {type(e).__name__ for e in analyze(ex, degraded(seq, 0), chunk=2048)[0]}
-    assert kinds >= {"Repetition", "Hold", "Fault", "ViewAdvice", "Step"}
+    assert kinds >= {"Repetition", "Hold", "CheckFailed", "ViewAdvice", "Step"}

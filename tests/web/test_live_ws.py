@@ -15,9 +15,9 @@ from starlette.websockets import WebSocketDisconnect
 
 from backfit.catalog import load_catalog
 from backfit.pose import analyze_sequence
+from backfit.pose.synthetic import bridge
 from backfit.services.live import LiveStreams
 from backfit.web.live import MAX_MESSAGE_BYTES, NOT_FOLLOWABLE
-from tests.pose.synthetic import bridge
 from tests.web.conftest import answers
 
 BRIDGE = bridge(reps=3, hold_s=2.0)  # 30 frames/s, side view

@@ -129,7 +129,9 @@ class Cue(Strict):
     camera: CameraCheck | None = None
 
 
-class Fault(Strict):
+class CommonMistake(Strict):
+    """A common mistake in doing the exercise (``text``) and how to correct it (``fix``)."""
+
     text: str = Field(min_length=3)
     fix: str = Field(min_length=3)
 
@@ -194,27 +196,59 @@ class Analysis(Strict):
     starts when it crosses ``start`` and counts when it reaches ``peak`` and then
     returns past ``start``. ``increasing`` says which way is "up".
 
-    ``hold_band`` (signal units) defines the hold: the span around the
-    repetition's extreme where the signal stays within ``hold_band`` of that
-    extreme (and past ``peak``); it counts when it lasts ``hold_min_s``.
+    ``hold_band`` (signal units) sets the hold's edges: the hold is the time in
+    the top position, from the end of the rise (the signal within ``hold_band`` of
+    the highest it reaches in the next second) to the start of the lowering
+    (within ``hold_band`` of the highest in the previous second), past ``peak``;
+    see :mod:`backfit.pose.holds`. It counts when it lasts ``hold_min_s``.
     ``single_leg``: one leg works (single-leg bridge, one-leg lift or curl,
     half-kneeling); per-side measures then follow the working leg.
     ``positions``: the body positions the exercise is done in; another
     position is reported as a mismatch (and pauses a kneeling hold).
     ``march``: the exercise alternates foot lifts at the top (see :class:`March`);
     each lift is reported as a step event.
+    ``zero``: ``"absolute"``: ``start`` and ``peak`` are values of the signal; ``"rest"``: they are
+    measured from the person's resting level in the set (the lowest the signal settles), so that small
+    lifts count whatever the body's shape and the camera's tilt at rest.
     """
 
-    pattern: Literal["bridge", "prone-lift", "kneeling-hold", "curl"]
+    pattern: Literal["bridge", "prone-lift", "kneeling-hold", "curl", "press"]
     signal: Quantity
     start: float
     peak: float
     increasing: bool = True
     hold_min_s: float = Field(default=1.0, ge=0)
-    hold_band: float = Field(default=8.0, gt=0)
+    hold_band: float = Field(default=4.0, gt=0)
     single_leg: bool = False
     positions: list[Position] = Field(min_length=1)
     march: March | None = None
+    zero: Literal["absolute", "rest"] = "absolute"
+
+    @model_validator(mode="after")
+    def _peak_beyond_start(self) -> Analysis:
+        if (self.peak <= self.start) if self.increasing else (self.peak >= self.start):
+            way = "above" if self.increasing else "below"
+            raise ValueError(f"peak must be {way} start (increasing = {str(self.increasing).lower()})")
+        return self
+
+    def check_can_fail_and_pass(self, check: CameraCheck) -> str | None:
+        """Why a camera check on the counting signal could never fire, or would fire on every repetition.
+
+        A repetition's frames are all past ``start`` and its top is past ``peak``; a check that wants the
+        signal further "up" (``>=`` on an increasing signal) is judged on every attempt, counted or not, so
+        its bound must lie beyond ``start``. One that caps the signal must lie beyond ``peak``. None: fine.
+        """
+        if check.quantity is not self.signal:
+            return None
+        sign = 1.0 if self.increasing else -1.0
+        wants_up = (check.op == ">=") == self.increasing
+        if wants_up and check.phase is Phase.always:
+            return "a check that the counting signal stays up fires at every rest between repetitions"
+        if wants_up and sign * check.bound <= sign * self.start:
+            return f"can never fail: every frame of a repetition is past start ({self.start:g})"
+        if not wants_up and sign * check.bound <= sign * self.peak:
+            return f"fails on every counted repetition: the top is past peak ({self.peak:g})"
+        return None
 
 
 class Ladder(Strict):
@@ -243,7 +277,7 @@ class Exercise(Strict):
     seed: bool = False
     steps: list[str] = Field(min_length=2)
     cues: list[Cue] = Field(min_length=1)
-    faults: list[Fault] = []
+    faults: list[CommonMistake] = []
     dosage: Dosage
     ladder: Ladder
     safety: list[str] = []
@@ -257,6 +291,14 @@ class Exercise(Strict):
             raise ValueError("an exercise cannot be its own ladder step")
         if Equipment.none in self.equipment and len(self.equipment) > 1:
             raise ValueError("equipment 'none' cannot be combined with other equipment")
+        for i, cue in enumerate(self.cues):
+            if cue.camera is None:
+                continue
+            if self.analysis is None:
+                raise ValueError(f"cues[{i}]: a camera check needs an analysis section (the camera cannot follow it)")
+            problem = self.analysis.check_can_fail_and_pass(cue.camera)
+            if problem is not None:
+                raise ValueError(f"cues[{i}].camera ({cue.camera.describe()}): {problem}")
         return self
 
     @property

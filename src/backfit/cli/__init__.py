@@ -8,6 +8,7 @@ import sys
 
 from backfit.cli import analyze as _analyze  # noqa: F401  (each module registers its commands)
 from backfit.cli import catalog as _catalog  # noqa: F401
+from backfit.cli import evaluate as _evaluate  # noqa: F401
 from backfit.cli import plan as _plan  # noqa: F401
 from backfit.cli import records as _records  # noqa: F401  (checkin, history, progress, export, import)
 from backfit.cli import session as _session  # noqa: F401

@@ -3,8 +3,8 @@
 from backfit.pose.analyzer import Analyzer, NotAnalyzableError, RepMachine, analyze_sequence
 from backfit.pose.events import (
     AnalysisReport,
+    CheckFailed,
     Event,
-    Fault,
     Hold,
     PositionMismatch,
     Repetition,
@@ -16,8 +16,8 @@ from backfit.pose.events import (
 __all__ = [
     "AnalysisReport",
     "Analyzer",
+    "CheckFailed",
     "Event",
-    "Fault",
     "Hold",
     "NotAnalyzableError",
     "PositionMismatch",

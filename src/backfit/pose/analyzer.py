@@ -11,14 +11,19 @@ A chunk of one frame takes the cheap route through the same code: the geometry
 formulas run on Python floats (:class:`geometry.Coords`) and the clean-up's
 recursions take a single step, so a live frame costs tens of microseconds.
 
-Repetitions come from a hysteresis state machine on ``exercise.analysis.signal``:
-a repetition starts when the signal passes ``start``, is armed when it reaches
-``peak`` and counts when it comes back past ``start``. The hold is the span
-around the repetition's extreme where the signal stays within ``hold_band`` of
-it (and past ``peak``). Camera checks (``exercise.cues[*].camera``) run only on
-frames whose detected view matches the check's view, in the check's phase
-(``active``: from first reaching ``peak`` to last leaving it; ``top``: the hold
-span); otherwise the user gets one :class:`ViewAdvice` per check. With
+Repetitions come from a state machine on ``exercise.analysis.signal`` (:class:`RepMachine`):
+an attempt opens when the signal, having rested below ``start``, stays past it for
+``gap_s``; it closes when the signal has been back below ``start`` for ``gap_s``, and
+counts when its smoothed signal reached ``peak``. The hold is the time in the top
+position (:mod:`backfit.pose.holds`, the same definition as the live timer's). Before
+anything is measured the landmarks are turned by the camera's roll, taken from the floor
+line at the set's start (:mod:`backfit.pose.rest`). Camera checks
+(``exercise.cues[*].camera``) run only on frames whose detected view matches the
+check's view, in the check's phase (``always``: from the first repetition's start to the
+last one's end; ``active``: from first reaching ``peak`` to last leaving it; ``top``: the
+hold, or for an attempt that fell short its highest part, so that a "lift higher" cue can
+fire); a check from a view that cannot see the signal runs while the body is off its
+resting pose. Otherwise the user gets one :class:`ViewAdvice` per check. With
 ``analysis.march``, foot lifts seen from the end view are reported as
 :class:`Step` events.
 """
@@ -36,8 +41,8 @@ from backfit.pose import landmarks as lm
 from backfit.pose import view as vw
 from backfit.pose.events import (
     AnalysisReport,
+    CheckFailed,
     Event,
-    Fault,
     Hold,
     PositionMismatch,
     Repetition,
@@ -46,7 +51,9 @@ from backfit.pose.events import (
     ViewAdvice,
 )
 from backfit.pose.filters import FilterConfig, LandmarkCleaner
+from backfit.pose.holds import HoldRule, TopSpan, active_span, held_time, hold_span, smoothed, top_span
 from backfit.pose.landmarks import FloatArray
+from backfit.pose.rest import RestConfig, RestPose, rest_table, rotate
 
 BATCH_CHUNK = 2048
 """Frames per chunk in :func:`analyze_sequence` (bounds temporary memory; results do not depend on it)."""
@@ -60,14 +67,19 @@ class NotAnalyzableError(ValueError):
 
 @dataclass(frozen=True)
 class MachineConfig:
-    """Timing constants of event detection (not exercise thresholds: those are catalog data).
+    """Timing constants of event detection in seconds (not exercise thresholds: those are catalog data).
 
-    ``fault_min_s``: a check must fail this long to count; ``advice_after_s``: a
-    check's view must be missing this long (in usable frames) before advice.
+    ``fault_min_s``: a check must fail this long to count; ``advice_after_s``: a check's view must be
+    missing this long (in usable frames) before advice; ``gap_s``: crossings of ``start`` that last less
+    than this (a brief mis-detection, a dip, a twitch) are ignored, and so is time in dropouts longer
+    than it inside a hold; ``smooth_s`` and ``hold_window_s``: see :mod:`backfit.pose.holds`.
     """
 
     fault_min_s: float = 0.15
     advice_after_s: float = 1.0
+    gap_s: float = 0.3
+    smooth_s: float = 0.3
+    hold_window_s: float = 1.0
 
 
 def side_rule(analysis: Analysis) -> geo.SideRule:
@@ -112,7 +124,14 @@ _Frame = tuple[float, float, list[float], int]  # (time, signed signal, quantity
 
 
 class RepMachine:
-    """The per-frame state machine; fed scalars, returns events."""
+    """The per-frame state machine; fed scalars, returns events.
+
+    A repetition needs an observed rise and an observed return: the signal must have rested below
+    ``start`` (for ``gap_s``) before it rises past it, and stay past it for ``gap_s`` to open an attempt;
+    the attempt closes when the signal has been back below ``start`` for ``gap_s``. It counts when its
+    smoothed signal reached ``peak`` (:mod:`backfit.pose.holds`). A clip that begins part-way up, or
+    ends before the return, does not count that repetition.
+    """
 
     def __init__(self, exercise: Exercise, config: MachineConfig | None = None) -> None:
         if exercise.analysis is None:
@@ -125,16 +144,19 @@ class RepMachine:
         self.peak = self.sign * a.peak
         self.band = a.hold_band
         self.hold_min_s = a.hold_min_s
+        self.relative = a.zero == "rest"
+        self.rule = HoldRule(self.peak, a.hold_band, self.config.smooth_s, self.config.hold_window_s, self.config.gap_s)
         self.column = geo.COLUMN[a.signal]
         self.expected = tuple(p.value for p in a.positions)
         self.position_codes = frozenset(vw.POSITIONS.index(p) for p in a.positions)
         self.gate_on_position = a.pattern == "kneeling-hold"
         self.checks = [_Check(cue.text, cue.camera) for cue in exercise.cues if cue.camera is not None]
-        self.always = [c for c in self.checks if c.check.phase is Phase.always]
+        self.always: list[_Check] = []  # set below, once the signal's view is known
         self.per_rep = [c for c in self.checks if c.check.phase is not Phase.always]
         signal_view = QUANTITY_VIEWS[a.signal]
         self.signal_check = _Check("", CameraCheck(quantity=a.signal, view=signal_view, op=">=", bound=a.peak))
         self.signal_view = self.signal_check.view_code
+        self.always = [c for c in self.checks if c.check.phase is Phase.always and c.view_code == self.signal_view]
         self.blind_checks = {
             code: [c for c in self.checks if c.view_code == code]
             for code in range(len(vw.VIEWS))
@@ -156,7 +178,15 @@ class RepMachine:
         self._due_s = float("inf")  # pending time at which the next advice falls due
         self.in_rep = False
         self.started = False
-        self.armed = False
+        self.rested = False  # the signal has rested below start (for gap_s) since the last attempt
+        self._rest_since: float | None = None
+        self._rise: list[_Frame] = []  # frames past start not yet lasting gap_s
+        self._fall_at: int | None = None  # index in the buffer where the signal went back below start
+        self._between: list[CheckFailed] = []  # "always" faults seen between attempts (kept if another follows)
+        self.zero = float("inf")  # resting level of the signed signal (relative signals)
+        self._recent: list[tuple[float, float]] = []  # (time, signed value) over the last smooth_s
+        self._hold_first: int | None = None  # the live hold's start, once it can no longer change
+        self.floor_fixed_at: float | None = None  # when the floor line was fixed (the resting level restarts)
         self.count = 0
         self.buffer: list[_Frame] = []
         self.last_t: float | None = None
@@ -164,10 +194,14 @@ class RepMachine:
         self.frames = 0
         self.usable = 0
 
-    def step(self, t: float, row: list[float], view_code: int, position_code: int) -> list[Event] | None:
+    def step(
+        self, t: float, row: list[float], view_code: int, position_code: int, lifted: bool = True
+    ) -> list[Event] | None:
         """Advance by one frame: ``row`` = all quantities (columns of :func:`geometry.quantity_table`).
 
-        Returns the events completed at this frame, or ``None`` when there are none.
+        ``lifted``: for views that cannot measure the signal, whether the body has left its resting pose
+        (:class:`backfit.pose.rest.RestPose`); their checks run only then. Returns the events completed at
+        this frame, or ``None`` when there are none.
         """
         self.frames += 1
         events: list[Event] | None = None
@@ -189,35 +223,123 @@ class RepMachine:
             if self._pending_s >= self._due_s:
                 events = self._advise(t, events)
         if view_code != self.signal_view:
-            # The view cannot measure the signal: no repetitions; checks this view supports run throughout.
+            # The view cannot measure the signal: no repetitions; its checks run while the body is off its rest.
             blind = self.blind_checks[view_code]
-            return self._episode_checks(blind, t, row, events) if blind else events
+            if not blind:
+                return events
+            if lifted:
+                return self._episode_checks(blind, t, row, events)
+            return self._end_episodes(blind, t, events)
+        s = self.sign * value
+        if self.relative:
+            if self.floor_fixed_at is not None and t > self.floor_fixed_at:
+                self.floor_fixed_at, self.zero, self._recent = None, float("inf"), []
+            s -= self._rest_level(t, s)
+            row[self.column] = self.sign * s
         if self.started and self.always:
             events = self._episode_checks(self.always, t, row, events)
-        s = self.sign * value
         if self.gate_on_position and position_code not in self.position_codes:
             s = min(s, self.start - 1.0)
+        frame = (t, s, row, view_code)
         if self.in_rep:
-            if s < self.start:
-                events = self._close_rep(events)
+            self.buffer.append(frame)
+            if s >= self.start:
+                self._fall_at = None
             else:
-                self.buffer.append((t, s, row, view_code))
-                if s >= self.peak:
-                    self.armed = True
-        elif s >= self.start:
-            self.in_rep = self.started = True
-            self.armed = s >= self.peak
-            self.buffer = [(t, s, row, view_code)]
+                if self._fall_at is None:
+                    self._fall_at = len(self.buffer) - 1
+                if t - self.buffer[self._fall_at][0] >= self.config.gap_s:
+                    events = self._close_rep(events)
+        elif s < self.start:
+            self._rise = []
+            if self._rest_since is None:
+                self._rest_since = t
+            if t - self._rest_since >= self.config.gap_s:
+                self.rested = True
+        else:
+            self._rest_since = None
+            if self.rested:
+                self._rise.append(frame)
+                if t - self._rise[0][0] >= self.config.gap_s:
+                    events = self._open_rep(events)
+        return events
+
+    def _rest_level(self, t: float, s: float) -> float:
+        """The lowest the signed signal's running median (over ``smooth_s``) has been in this set."""
+        recent = self._recent
+        recent.append((t, s))
+        while recent[0][0] < t - self.config.smooth_s:
+            recent.pop(0)
+        values = sorted(v for _, v in recent)
+        mid = len(values) // 2
+        median = values[mid] if len(values) % 2 else 0.5 * (values[mid - 1] + values[mid])
+        if median < self.zero:
+            self.zero = median
+        return self.zero
+
+    def _open_rep(self, events: list[Event] | None) -> list[Event] | None:
+        self.in_rep = self.started = True
+        self.rested = False
+        self.buffer, self._rise, self._fall_at = self._rise, [], None
+        self._hold_first = None
+        if self._between:
+            events = [*(events or []), *self._between]
+            self._between = []
         return events
 
     def finish(self) -> list[Event]:
-        """Close what is open at the end of the sequence (a repetition still held counts if it reached the peak)."""
+        """Close what is open at the end of the sequence.
+
+        A repetition whose signal is already back below ``start`` counts (its return was seen); one still
+        up does not (the clip or set ended before the return). "Always" faults after the last repetition
+        are dropped (the exercise was over).
+        """
         events: list[Event] = []
-        if self.in_rep:
+        if self.in_rep and self._fall_at is not None:
             events = self._close_rep(events) or []
+        elif self.in_rep:
+            self.in_rep = False
+            self.buffer = []
         for c in self.checks:
-            self._end_episode(c, events)
+            if c.check.phase is Phase.always:
+                c.episode_start = c.episode_worst = None
+            else:
+                self._end_episode(c, events)
+        self._between = []
         return events
+
+    def top_now(self) -> TopSpan | None:
+        """The hold of the attempt in progress, if its latest frame is in the top position (for the live timer).
+
+        Once the hold's start is more than ``hold_window_s + smooth_s`` in the past it can no longer change;
+        from then on only the recent frames are searched (a live frame stays cheap during long holds).
+        """
+        buf = self.buffer
+        if not self.in_rep or not buf:
+            return None
+        n = len(buf)
+        horizon = self.config.hold_window_s + self.config.smooth_s
+        t_last = buf[-1][0]
+        if self._hold_first is None:
+            times = np.array([b[0] for b in buf])
+            span = hold_span(times, np.array([b[1] for b in buf]), self.rule)
+            if span is None or span.last < n - 1:
+                return None
+            if t_last - times[span.first] > horizon:
+                self._hold_first = span.first
+            return span
+        lo = n - 1
+        while lo > self._hold_first and buf[lo - 1][0] >= t_last - horizon:
+            lo -= 1
+        recent = buf[lo:]
+        tail = hold_span(np.array([b[0] for b in recent]), np.array([b[1] for b in recent]), self.rule)
+        if tail is None or tail.last < len(recent) - 1:
+            return None
+        times = np.array([b[0] for b in buf])
+        return TopSpan(self._hold_first, n - 1, held_time(times, self._hold_first, n - 1, self.config.gap_s))
+
+    def hold_start_time(self, span: TopSpan) -> float:
+        return self.buffer[span.first][0]
 
     def _switch_advice_view(self, view_code: int) -> None:
         """Book the time spent in the previous view, then list the checks the new view cannot support."""
@@ -263,31 +385,47 @@ class RepMachine:
                 self._end_episode(c, events, t)
         return events or None
 
+    def _end_episodes(self, checks: list[_Check], t: float, events: list[Event] | None) -> list[Event] | None:
+        for c in checks:
+            if c.episode_start is not None:
+                events = events if events is not None else []
+                self._end_episode(c, events, t)
+        return events or None
+
     def _end_episode(self, c: _Check, events: list[Event], t: float | None = None) -> None:
         if c.episode_start is not None and c.episode_worst is not None:
             end = t if t is not None else (self.last_t or c.episode_start)
             if end - c.episode_start >= self.config.fault_min_s:
-                events.append(self._fault(c, *c.episode_worst))
+                fault = self._fault(c, *c.episode_worst)
+                if c.check.phase is Phase.always and not self.in_rep and c.view_code == self.signal_view:
+                    self._between.append(fault)
+                else:
+                    events.append(fault)
         c.episode_start = c.episode_worst = None
 
-    def _fault(self, c: _Check, t: float, v: float) -> Fault:
-        return Fault(c.cue_text, c.check.quantity.value, t, v, c.check.op, c.check.bound)
+    def _fault(self, c: _Check, t: float, v: float) -> CheckFailed:
+        return CheckFailed(c.cue_text, c.check.quantity.value, t, v, c.check.op, c.check.bound)
 
     def _close_rep(self, events: list[Event] | None) -> list[Event] | None:
         self.in_rep = False
-        buf, self.buffer = self.buffer, []
-        if not self.armed or not buf:
+        fall = self._fall_at if self._fall_at is not None else len(self.buffer)
+        end_t = self.buffer[fall][0] if fall < len(self.buffer) else self.buffer[-1][0]
+        buf, self.buffer, self._fall_at = self.buffer[:fall], [], None
+        self.rested, self._rest_since = True, end_t
+        if not buf:
             return events
         events = events if events is not None else []
         times = np.array([b[0] for b in buf])
         sig = np.array([b[1] for b in buf])
-        i_peak = int(np.argmax(sig))
-        threshold = max(self.peak, sig[i_peak] - self.band)
-        at_top = sig >= threshold
-        lo = i_peak - int(np.argmin(at_top[i_peak::-1])) + 1 if not at_top[: i_peak + 1].all() else 0
-        hi = i_peak + int(np.argmin(at_top[i_peak:])) - 1 if not at_top[i_peak:].all() else len(buf) - 1
-        past_peak = np.flatnonzero(sig >= self.peak)
-        first, last = int(past_peak[0]), int(past_peak[-1])  # "active": from reaching the peak threshold to leaving it
+        span = hold_span(times, sig, self.rule)
+        if span is None:  # an attempt that did not reach the top: only its top-phase checks are judged
+            near = top_span(times, sig, self.rule)
+            if near is not None:
+                for c in self.per_rep:
+                    if c.check.phase is Phase.top:
+                        self._rep_check(c, buf[near.first : near.last + 1], events)
+            return events
+        i_peak = int(np.argmax(smoothed(times, sig, self.rule.smooth_s)))
         self.count += 1
         peak_row, peak_view = buf[i_peak][2], buf[i_peak][3]
         measures = {name: peak_row[col] for name, col in self.measured[peak_view] if peak_row[col] == peak_row[col]}
@@ -295,27 +433,42 @@ class RepMachine:
             Repetition(
                 self.count,
                 float(times[0]),
-                float(times[-1]),
+                float(end_t),
                 float(times[i_peak]),
                 float(self.sign * sig[i_peak]),
                 measures,
             )
         )
-        duration = float(times[hi] - times[lo])
-        if duration >= self.hold_min_s:
-            events.append(Hold(float(times[lo]), float(times[hi]), duration))
+        if span.duration >= self.hold_min_s:
+            events.append(Hold(float(times[span.first]), float(times[span.last]), span.duration))
+        active = active_span(times, sig, self.rule) or (span.first, span.last)
         for c in self.per_rep:
-            span = buf[first : last + 1] if c.check.phase is Phase.active else buf[lo : hi + 1]
-            self._rep_check(c, span, events)
+            lo, hi = active if c.check.phase is Phase.active else (span.first, span.last)
+            self._rep_check(c, buf[lo : hi + 1], events)
         return events
 
     def _rep_check(self, c: _Check, span: list[_Frame], events: list[Event]) -> None:
+        """A fault when the check fails on frames of its view for ``fault_min_s`` in a row (by time)."""
         col, sign, bound, code = c.column, c.sign, c.bound, c.view_code
-        bad = [(b[0], b[2][col]) for b in span if b[3] == code and sign * (b[2][col] - bound) > 0]
-        if not bad or (bad[-1][0] - bad[0][0] < self.config.fault_min_s and len(bad) < 3):
-            return
-        t, v = max(bad, key=lambda tv: sign * tv[1])
-        events.append(self._fault(c, t, v))
+        runs: list[tuple[float, tuple[float, float]]] = []  # (seconds, worst (time, value)) of each failing run
+        run_start = run_last = 0.0
+        run_worst: tuple[float, float] | None = None
+        for t, _, row, view in span:
+            v = row[col]
+            if view == code and v == v and sign * (v - bound) > 0:
+                if run_worst is None:
+                    run_start, run_worst = t, (t, v)
+                elif sign * (v - run_worst[1]) > 0:
+                    run_worst = (t, v)
+                run_last = t
+            elif run_worst is not None:
+                runs.append((t - run_start, run_worst))
+                run_worst = None
+        if run_worst is not None:
+            runs.append((run_last - run_start, run_worst))
+        long = [w for d, w in runs if d >= self.config.fault_min_s]
+        if long:
+            events.append(self._fault(c, *max(long, key=lambda tv: sign * tv[1])))
 
 
 class MarchMachine:
@@ -380,6 +533,7 @@ class Analyzer:
         view_config: vw.ViewConfig | None = None,
         machine_config: MachineConfig | None = None,
         keep_trace: bool = False,
+        rest_config: RestConfig | None = None,
     ) -> None:
         self.machine = RepMachine(exercise, machine_config)
         assert exercise.analysis is not None
@@ -390,6 +544,8 @@ class Analyzer:
         self.view_config = view_config or vw.ViewConfig()
         self.marching = MarchMachine(self.analysis.march) if self.analysis.march is not None else None
         self._clean = LandmarkCleaner(filter_config)
+        lying = any(p in (Position.supine, Position.prone) for p in exercise.analysis.positions)
+        self.rest = RestPose(lying, rest_config)
         self._views = vw.Debouncer(self.view_config.settle_s)
         self._positions = vw.Debouncer(self.view_config.settle_s)
         self._column = geo.COLUMN[self.analysis.signal]
@@ -414,7 +570,8 @@ class Analyzer:
         if self._last_t is not None and t[0] <= self._last_t:
             raise lm.LandmarkError("timestamps must be strictly increasing")
         self._last_t = float(t[-1])
-        clean = geo.Coords(self._clean(t, arr), self.aspect)  # plain floats for one frame: no numpy overhead
+        cleaned = self._floor_level(t, self._clean(t, arr))
+        clean = geo.Coords(cleaned, self.aspect)  # plain floats for one frame: no numpy overhead
         table = geo.quantity_table(clean, self.aspect, self.rule, self.analysis.signal)
         views = self._views(t, vw.raw_views(clean, self.aspect, self.view_config))
         positions = self._positions(t, vw.raw_positions(clean, self.aspect, self.view_config))
@@ -425,13 +582,32 @@ class Analyzer:
         events: list[Event] = []
         step = self.machine.step
         t_list, v_list = t.tolist(), views.tolist()
-        for ti, row, vc, pc in zip(t_list, table.tolist(), v_list, positions.tolist(), strict=True):
-            out = step(ti, row, vc, pc)
+        lifted = self.rest.lifted
+        rest_rows = rest_table(clean).tolist()
+        for ti, row, vc, pc, rr in zip(t_list, table.tolist(), v_list, positions.tolist(), rest_rows, strict=True):
+            out = step(ti, row, vc, pc, lifted(rr))
             if out:
                 events.extend(out)
         if self.marching is not None:
             self._march(t_list, v_list, geo.march_table(clean, self.aspect), events)
         return events
+
+    def _floor_level(self, t: FloatArray, cleaned: FloatArray) -> FloatArray:
+        """Collect the set's resting frames until the baseline is fixed; turn later frames by the camera's roll."""
+        rest = self.rest
+        if rest.fixed:
+            return rotate(cleaned, self.aspect, rest.roll)
+        c = geo.Coords(cleaned, self.aspect)
+        rows = rest_table(c).tolist()
+        views = vw.raw_views(c, self.aspect, self.view_config).tolist()
+        for i, (ti, row, view) in enumerate(zip(t.tolist(), rows, views, strict=True)):
+            if rest.collect(ti, row, view):
+                self.machine.floor_fixed_at = ti
+                if i + 1 < len(rows):
+                    cleaned = cleaned.copy()
+                    cleaned[i + 1 :] = rotate(cleaned[i + 1 :], self.aspect, rest.roll)
+                break
+        return cleaned
 
     def _march(self, times: list[float], views: list[int], table: FloatArray, events: list[Event]) -> None:
         step = self.marching.step if self.marching is not None else None
@@ -523,7 +699,7 @@ def report_from_events(analyzer: Analyzer, events: list[Event]) -> AnalysisRepor
         usable_fraction=machine.usable / max(machine.frames, 1),
         repetitions=tuple(e for e in events if isinstance(e, Repetition)),
         holds=tuple(e for e in events if isinstance(e, Hold)),
-        faults=tuple(e for e in events if isinstance(e, Fault)),
+        faults=tuple(e for e in events if isinstance(e, CheckFailed)),
         advice=tuple(e for e in events if isinstance(e, ViewAdvice)),
         mismatches=tuple(e for e in events if isinstance(e, PositionMismatch)),
         view_fractions=_fractions(views, VIEW_NAMES),

@@ -36,7 +36,7 @@ class Hold:
 
 
 @dataclass(frozen=True)
-class Fault:
+class CheckFailed:
     """A camera check that failed: ``value`` measured at ``time`` is on the wrong side of ``bound``."""
 
     text: str
@@ -89,7 +89,7 @@ class Step:
         return self.pelvic_drop_deg > self.max_drop_deg
 
 
-Event = Repetition | Hold | Fault | ViewAdvice | PositionMismatch | Step
+Event = Repetition | Hold | CheckFailed | ViewAdvice | PositionMismatch | Step
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ class AnalysisReport:
     usable_fraction: float
     repetitions: tuple[Repetition, ...]
     holds: tuple[Hold, ...]
-    faults: tuple[Fault, ...]
+    faults: tuple[CheckFailed, ...]
     advice: tuple[ViewAdvice, ...]
     mismatches: tuple[PositionMismatch, ...]
     view_fractions: Mapping[str, float]
@@ -129,3 +129,15 @@ class AnalysisReport:
     def main_position(self) -> str | None:
         known = {k: v for k, v in self.position_fractions.items() if k != "unknown"}
         return max(known, key=lambda k: known[k]) if known else None
+
+    @property
+    def movement_position(self) -> str | None:
+        """The most common known position during the analysed movement: from the first repetition's start
+        to the last one's end (frames before and after, such as getting up, do not count); without
+        repetitions or a trace, :attr:`main_position`."""
+        if not self.repetitions or self.trace is None:
+            return self.main_position
+        start, end = self.repetitions[0].start, self.repetitions[-1].end
+        inside = (self.trace.times >= start) & (self.trace.times <= end)
+        seen = [p for p, keep in zip(self.trace.positions, inside.tolist(), strict=True) if keep and p != "unknown"]
+        return max(set(seen), key=seen.count) if seen else self.main_position

@@ -192,10 +192,3 @@ class LandmarkCleaner:
         out[:, _USED, :3] = np.where(missing, np.nan, y)
         out[:, _USED, 3] = vis
         return out
-
-
-def clean_sequence(times: FloatArray, frames: FloatArray, config: FilterConfig | None = None) -> FloatArray:
-    """Clean a whole sequence ``(frames, 33, 4)`` at ``times`` ``(frames,)`` (a fresh :class:`LandmarkCleaner`)."""
-    if frames.shape[0] == 0:
-        return np.full(frames.shape, np.nan)
-    return LandmarkCleaner(config)(times, frames)

@@ -219,12 +219,6 @@ def _per_side(fn: Any, frames: FloatArray, aspect: float) -> FloatArray:
     return c.ops.table([fn(c, 0), fn(c, 1)])
 
 
-def front_direction(frames: FloatArray, aspect: float = 1.0) -> FloatArray:
-    """Where the body's front faces in the image: ear midpoint to nose, ``(frames, 2)``."""
-    c = coords(frames, aspect)
-    return c.ops.table(list(front(c)))
-
-
 def hip_extension_deg(frames: FloatArray, aspect: float = 1.0) -> FloatArray:
     """Shoulder-hip-knee angle per side ``(frames, 2)``; 180 = straight line, above 180 = extended past the line.
 
@@ -297,11 +291,6 @@ def trunk_from_vertical_deg(frames: FloatArray, aspect: float = 1.0) -> FloatArr
     return _whole_body(_trunk_from_vertical, frames, aspect)
 
 
-def hip_width(frames: FloatArray, aspect: float = 1.0) -> FloatArray:
-    """Distance between the hips in height units ``(frames,)``."""
-    return _whole_body(_hip_width, frames, aspect)
-
-
 def pelvic_obliquity_deg(frames: FloatArray, aspect: float = 1.0) -> FloatArray:
     """Angle of the hip line against the floor line ``(frames,)``, 0..90 (end view)."""
     return _whole_body(_pelvic_obliquity, frames, aspect)
@@ -315,21 +304,6 @@ def leg_height_diff_ratio(frames: FloatArray, aspect: float = 1.0) -> FloatArray
 def knee_width_ratio(frames: FloatArray, aspect: float = 1.0) -> FloatArray:
     """Knee-to-knee distance / hip width ``(frames,)`` (end view)."""
     return _whole_body(_knee_width, frames, aspect)
-
-
-PER_SIDE = {
-    Quantity.hip_extension_deg: hip_extension_deg,
-    Quantity.knee_flexion_deg: knee_flexion_deg,
-    Quantity.thigh_from_vertical_deg: thigh_from_vertical_deg,
-    Quantity.thigh_lift_deg: thigh_lift_deg,
-}
-WHOLE_BODY = {
-    Quantity.trunk_to_floor_deg: trunk_to_floor_deg,
-    Quantity.trunk_from_vertical_deg: trunk_from_vertical_deg,
-    Quantity.pelvic_obliquity_deg: pelvic_obliquity_deg,
-    Quantity.leg_height_diff_ratio: leg_height_diff_ratio,
-    Quantity.knee_width_ratio: knee_width_ratio,
-}
 
 
 def _side_weights(c: Coords, per_side: dict[Quantity, tuple[Any, Any]], rule: SideRule, signal: Quantity) -> Any:
@@ -368,15 +342,6 @@ _WHOLE_BODY_KERNELS = {
 }
 
 
-def side_weights(
-    frames: FloatArray, per_side: dict[Quantity, FloatArray], rule: SideRule, signal: Quantity
-) -> FloatArray:
-    """Weights ``(frames, 2)`` (rows sum to 1, or 0 when neither side is usable) for combining the two sides."""
-    c = Coords(lm.as_frames(frames), scalar=False)
-    wl, wr = _side_weights(c, {q: (v[:, 0], v[:, 1]) for q, v in per_side.items()}, rule, signal)
-    return np.column_stack([wl, wr])
-
-
 def quantity_row(c: Coords, rule: SideRule = SideRule.mean, signal: Quantity = Quantity.hip_extension_deg) -> list[Any]:
     """Every :class:`Quantity` (in :data:`QUANTITIES` order) as columns of ``c`` (floats for one frame)."""
     o = c.ops
@@ -407,18 +372,12 @@ def quantity_table(
 
     Columns are in :data:`QUANTITIES` order.
 
-    Per-side quantities are combined with :func:`side_weights` under ``rule``
+    Per-side quantities are combined under ``rule``
     (``signal`` picks the side for the larger/smaller rules). A value is NaN
     when the landmarks it needs are missing.
     """
     c = coords(frames, aspect)
     return c.ops.table(quantity_row(c, rule, signal))
-
-
-def quantities(frame: FloatArray, aspect: float = 1.0, rule: SideRule = SideRule.mean) -> dict[Quantity, float]:
-    """All quantities for one ``(33, 4)`` frame, by name."""
-    row = quantity_table(lm.as_frames(frame), aspect, rule)[0]
-    return {q: float(row[COLUMN[q]]) for q in QUANTITIES}
 
 
 def march_row(c: Coords) -> list[Any]:

@@ -31,10 +31,6 @@ class CameraView(StrEnum):
     end = "end"
     other = "other"
 
-    @property
-    def catalog_view(self) -> View | None:
-        return {CameraView.side: View.side, CameraView.end: View.end}.get(self)
-
 
 VIEWS: tuple[CameraView, ...] = (CameraView.other, CameraView.side, CameraView.end)
 """Label codes: index in this tuple."""

@@ -77,10 +77,10 @@ def analyze_landmarks(
     usable[~in_frame(frames)] = np.nan
     report = analyze_sequence(exercise, times, usable, aspect=aspect)
     expected = {p.value for p in exercise.analysis.positions}
-    if report.main_position is not None and report.main_position not in expected:
+    seen = report.movement_position
+    if seen is not None and seen not in expected:
         problem = WrongExerciseError(
-            f"the video shows a {report.main_position} position, "
-            f"but '{exercise.id}' is done {' or '.join(sorted(expected))}"
+            f"the video shows a {seen} position, but '{exercise.id}' is done {' or '.join(sorted(expected))}"
         )
     return report, problem
 

@@ -1,7 +1,7 @@
 """Form faults the camera saw during a set: how they are stored with the set, and
 how they read in a summary, a history or a CSV row.
 
-One fault is one episode of a camera check failing (:class:`backfit.pose.Fault`):
+One fault is one episode of a camera check failing (:class:`backfit.pose.CheckFailed`):
 the cue's ``text``, the ``quantity`` measured (units in its name), the worst
 ``value`` of the episode, the check's ``op`` and ``bound``, and ``t``, seconds
 since the camera started watching the set. Stored as a JSON list on the set.

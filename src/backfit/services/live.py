@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from backfit.catalog.schema import Exercise
-from backfit.pose import Analyzer, Event, Fault, Hold, PositionMismatch, Repetition, ViewAdvice
+from backfit.pose import Analyzer, CheckFailed, Event, Hold, PositionMismatch, Repetition, ViewAdvice
 from backfit.pose import landmarks as lm
 from backfit.services.analysis import IN_FRAME_MARGIN
 
@@ -78,7 +78,7 @@ def event_json(event: Event) -> JSONDict:
         return {"type": "repetition", "count": event.index, "t": event.end, "peak": event.peak_value}
     if isinstance(event, Hold):
         return {"type": "hold", "seconds": event.duration, "start": event.start, "end": event.end}
-    if isinstance(event, Fault):
+    if isinstance(event, CheckFailed):
         return {
             "type": "fault",
             "text": event.text,
@@ -121,6 +121,7 @@ class LiveCoach:
     holds: int = 0
     faults: list[JSONDict] = field(default_factory=list)
     hold_start: float | None = None
+    hold_now_s: float = 0.0
     framing: str | None = None
     _framing_candidate: tuple[str | None, float] | None = None
     finished: bool = False
@@ -161,7 +162,7 @@ class LiveCoach:
     def state(self) -> JSONDict:
         """Reps so far, whether the top position is held now and for how long (s), total held (s), view."""
         holding = self.hold_start is not None and self.last_t is not None
-        current = (self.last_t or 0.0) - (self.hold_start or 0.0) if holding else 0.0
+        current = self.hold_now_s if holding else 0.0
         position = self.analyzer.position
         return {
             "reps": self.analyzer.repetitions,
@@ -175,13 +176,11 @@ class LiveCoach:
         }
 
     def _track_hold(self, t: float) -> None:
+        """The live hold timer: the same top position as the analysis's holds (:mod:`backfit.pose.holds`)."""
         machine = self.analyzer.machine
-        value = self.analyzer.last_signal
-        at_top = machine.in_rep and value == value and machine.sign * value >= machine.peak
-        if at_top and self.hold_start is None:
-            self.hold_start = t
-        elif not at_top:
-            self.hold_start = None
+        span = machine.top_now()
+        self.hold_start = machine.hold_start_time(span) if span is not None else None
+        self.hold_now_s = span.duration if span is not None else 0.0
 
     def _framing(self, t: float, problem: str | None) -> list[JSONDict]:
         if problem == self.framing:

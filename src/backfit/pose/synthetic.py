@@ -1,5 +1,8 @@
 """Synthetic landmark sequences from a kinematic stick figure, with known truth.
 
+Product code, not only test material: ``backfit evaluate`` scores synthetic manifests with it, and the
+tests and benchmarks build their cases from it.
+
 A body is a sagittal chain per side (hip, thigh, shin) plus a trunk and head,
 posed in world metres (X along the body / forward, Y up, Z to the body's
 left) and projected orthographically as MediaPipe would report it: normalised
@@ -14,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from backfit.pose import landmarks as lm
+from backfit.pose.landmarks import FloatArray
 
 ASPECT = 4 / 3
 THIGH, SHIN, TRUNK, HIP_HALF, SHOULDER_HALF = 0.45, 0.42, 0.5, 0.15, 0.19
@@ -21,16 +25,16 @@ THIGH, SHIN, TRUNK, HIP_HALF, SHOULDER_HALF = 0.45, 0.42, 0.5, 0.15, 0.19
 
 @dataclass
 class Sequence:
-    times: np.ndarray  # (frames,) seconds
-    frames: np.ndarray  # (frames, 33, 4)
-    truth_signal: np.ndarray  # (frames,) the exercise's signal without noise
+    times: FloatArray  # (frames,) seconds
+    frames: FloatArray  # (frames, 33, 4)
+    truth_signal: FloatArray  # (frames,) the exercise's signal without noise
     reps: int
     rep_windows: list[tuple[float, float]] = field(default_factory=list)
 
 
 def profile(
-    times: np.ndarray, reps: int, up_s: float, hold_s: float, down_s: float, rest_s: float, lead_s: float = 1.0
-) -> np.ndarray:
+    times: FloatArray, reps: int, up_s: float, hold_s: float, down_s: float, rest_s: float, lead_s: float = 1.0
+) -> FloatArray:
     """Repetition profile 0 (rest) .. 1 (top) ``(frames,)``: cosine ramps, a hold at the top, rests between."""
     p = np.zeros_like(times)
     period = up_s + hold_s + down_s + rest_s
@@ -44,7 +48,20 @@ def profile(
     return p
 
 
-def _dir(deg: np.ndarray | float) -> np.ndarray:
+def _settled(
+    times: FloatArray, reps: int, up_s: float, hold_s: float, down_s: float, rest_s: float, after_s: float
+) -> FloatArray:
+    """0 .. 1: how far each repetition has settled, from ``after_s`` into its hold until its rest ends."""
+    q = np.zeros_like(times)
+    period = up_s + hold_s + down_s + rest_s
+    for r in range(reps):
+        begin = 1.0 + r * period + up_s + after_s
+        inside = (times >= begin) & (times < 1.0 + (r + 1) * period)
+        q = np.where(inside, np.clip((times - begin) / 0.3, 0.0, 1.0), q)
+    return q
+
+
+def _dir(deg: FloatArray | float) -> FloatArray:
     r = np.radians(deg)
     return np.stack(np.broadcast_arrays(np.cos(r), np.sin(r)), axis=-1)
 
@@ -53,24 +70,24 @@ def _dir(deg: np.ndarray | float) -> np.ndarray:
 class Pose3D:
     """World joints, each ``(frames, 3)``; ``face`` = unit vector the face points to ``(frames, 3)``."""
 
-    joints: dict[int, np.ndarray]
-    face: np.ndarray
+    joints: dict[int, FloatArray]
+    face: FloatArray
 
 
 def build(
-    hip: np.ndarray,
-    trunk_deg: np.ndarray,
-    thigh_deg: tuple[np.ndarray, np.ndarray],
-    shin_deg: tuple[np.ndarray, np.ndarray],
-    face: np.ndarray,
-    hip_dy: np.ndarray | float = 0.0,
+    hip: FloatArray,
+    trunk_deg: FloatArray,
+    thigh_deg: tuple[FloatArray, FloatArray],
+    shin_deg: tuple[FloatArray, FloatArray],
+    face: FloatArray,
+    hip_dy: FloatArray | float = 0.0,
     knee_splay: float = 0.0,
 ) -> Pose3D:
     """Pose from a hip midpoint ``(frames, 2)`` (X, Y), segment directions in degrees (0 = +X, 90 = up) per side
     (left, right), face direction ``(2,)`` in X, Y. ``hip_dy``: left hip higher by this much (pelvis tilt);
     ``knee_splay``: knees (and feet) this much wider than the hips on each side."""
     n = hip.shape[0]
-    joints: dict[int, np.ndarray] = {}
+    joints: dict[int, FloatArray] = {}
     shoulder_mid = hip + TRUNK * _dir(trunk_deg)
     for side, sgn in ((0, 1.0), (1, -1.0)):
         h2 = hip + np.stack([np.zeros(n), sgn * np.broadcast_to(hip_dy, (n,)) / 2], axis=1)
@@ -107,7 +124,7 @@ def build(
     return Pose3D(joints, np.broadcast_to(f3, (n, 3)))
 
 
-def project(pose: Pose3D, view: str, lying: bool, aspect: float = ASPECT, scale: float = 0.42) -> np.ndarray:
+def project(pose: Pose3D, view: str, lying: bool, aspect: float = ASPECT, scale: float = 0.42) -> FloatArray:
     """Normalised ``(frames, 33, 4)`` landmarks as a camera at the body's left side or at its end sees them."""
     n = pose.face.shape[0]
     out = np.zeros((n, lm.N_LANDMARKS, 4))
@@ -152,12 +169,25 @@ def bridge(
     rest_deg: float = 120.0,
     top_deg: float = 178.0,
     ball: bool = False,
+    settle_deg: float = 0.0,
+    settle_after_s: float = 1.0,
+    sag_deg: float = 0.0,
 ) -> Sequence:
-    """Supine hip bridge (or single-leg bridge): hip extension ``rest_deg`` .. ``top_deg`` (+ over-arch)."""
+    """Supine hip bridge (or single-leg bridge): hip extension ``rest_deg`` .. ``top_deg`` (+ over-arch).
+
+    With ``settle_deg``, each hold settles that much lower ``settle_after_s`` after reaching the top (in
+    0.3 s) and stays there until the lowering; the hold is still ``hold_s`` (the time in the top position).
+    With ``sag_deg``, the hips sag that much in the middle third of each hold and come back up.
+    """
     duration = 1.0 + reps * (up_s + hold_s + down_s + rest_s) + 0.5
     t = np.arange(0, duration, 1 / fps)
     p = profile(t, reps, up_s, hold_s, down_s, rest_s)
-    top = top_deg + faults.over_arch_deg
+    top = top_deg + faults.over_arch_deg - settle_deg * _settled(t, reps, up_s, hold_s, down_s, rest_s, settle_after_s)
+    if sag_deg:
+        third = hold_s / 3
+        top = top - sag_deg * profile(
+            t, reps, 0.3, third - 0.6, 0.3, up_s + 2 * third + down_s + rest_s, 1.0 + up_s + third
+        )
     ext = rest_deg + p * (top - rest_deg)
     trunk = 25.0 * p  # the shoulder-to-hip line continued past the hips: rises as the hips lift
     # hip at the origin; trunk direction from hip to shoulders points to -X and down as hips rise
@@ -205,7 +235,7 @@ def bridge_march(
     trunk = 25.0 * p
     thigh = trunk + (180.0 - ext)
     shin = thigh - 95.0
-    lifts = [np.zeros_like(t), np.zeros_like(t)]
+    lifts: list[FloatArray] = [np.zeros_like(t), np.zeros_like(t)]
     drops = [np.zeros_like(t), np.zeros_like(t)]  # how far each side's hip sinks (m)
     windows = []
     for i in range(steps):
@@ -257,7 +287,10 @@ def prone_lift(
     right = np.zeros_like(p) if single else (lift_deg - faults.leg_diff_deg) * p
     hip = np.column_stack([np.zeros_like(t), np.full_like(t, 0.1)])
     trunk_deg = 180.0 - faults.trunk_lift_deg * p  # shoulders toward -X, raised when arching
-    pose = build(hip, trunk_deg, (left, right), (left, right), np.array([0.0, -1.0]), knee_splay=faults.knee_splay)
+    drop = 2 * HIP_HALF * np.tan(np.radians(faults.pelvis_drop_deg)) * p
+    pose = build(
+        hip, trunk_deg, (left, right), (left, right), np.array([0.0, -1.0]), hip_dy=drop, knee_splay=faults.knee_splay
+    )
     frames = project(pose, view, lying=True)
     return Sequence(t, frames, np.maximum(left, right), reps)
 
@@ -269,10 +302,17 @@ def kneeling_hold(
     fps: float = 30.0,
     faults: Faults = Faults(),
     stand_between_s: float = 0.0,
+    top_deg: float | None = None,
+    line_back_deg: float = 0.0,
+    rest_deg: float | None = None,
 ) -> Sequence:
-    """Tall (or half) kneeling: hips pushed back (hip extension 140) then dropped under the shoulders (180) and held.
+    """Tall (or half) kneeling: hips pushed back (hip extension 140) then dropped under the shoulders
+    (``top_deg``, default 180) and held. Half kneeling (the quad stretch): the kneeling side's hip goes
+    from upright (``rest_deg``, default 178) to shifted forward past the line (``top_deg``, default 200).
 
-    With ``stand_between_s``, the person stands up between holds (a position change)."""
+    With ``stand_between_s``, the person stands up between holds (a position change). With
+    ``line_back_deg``, the whole thigh-trunk line leans back from the knees at the top (hips behind the
+    knees, trunk leaning back, the hip still straight)."""
     ramp = 1.5
     gap = max(stand_between_s, 2.0)
     segments = [(1.0 + sum(h + 2 * ramp + gap for h in holds[:i]), h) for i, h in enumerate(holds)]
@@ -285,14 +325,16 @@ def kneeling_hold(
         if stand_between_s and i + 1 < len(segments):
             end = t0 + h + 2 * ramp
             standing |= (t >= end + 0.2) & (t < end + stand_between_s - 0.2)
-    ext = 140.0 + 40.0 * p
-    lean = faults.trunk_lift_deg * p
+    low = rest_deg if rest_deg is not None else 178.0 if half else 140.0
+    high = top_deg if top_deg is not None else 200.0 if half else 180.0
+    ext = low + (high - low) * p
+    lean = faults.trunk_lift_deg * p + line_back_deg * p
     hip_lean = -(180.0 - ext)  # thigh from vertical (hips back), trunk kept vertical
     trunk_deg = 90.0 + lean
-    thigh_back = -90.0 - hip_lean  # hip to knee: down, knee forward when hips are back
+    thigh_back = -90.0 - hip_lean + line_back_deg * p  # hip to knee: down, knee forward when hips are back
     thigh = np.where(standing, -90.0, thigh_back)
     shin = np.where(standing, -90.0, 180.0)
-    hip_y = np.where(standing, THIGH + SHIN + 0.05, 0.05 + THIGH * np.cos(np.radians(hip_lean)))
+    hip_y = np.where(standing, THIGH + SHIN + 0.05, 0.05 - THIGH * np.sin(np.radians(thigh_back)))
     hip = np.column_stack([np.zeros_like(t), hip_y])
     if half:
         front_thigh = np.where(standing, -90.0, 0.0)
@@ -314,13 +356,21 @@ def curl(
     hips_drop_deg: float = 0.0,
     thigh_lift_deg: float = 0.0,
     hold_s: float = 0.3,
+    both: bool = False,
+    trunk_up_deg: float = 0.0,
+    trunk_lift_deg: float = 0.0,
+    pelvis_drop_deg: float = 0.0,
 ) -> Sequence:
-    """Knee curls: ``ball`` (supine, hips up, both knees 20..100), ``prone`` (band, left knee 5..100),
-    ``standing`` (band, left knee 5..95). Faults: hips sag on the ball, thigh lifts off the floor / forward."""
+    """Knee curls: ``ball`` (supine, hips up, both knees 20..100), ``prone`` (band, left knee 5..100; with
+    ``both``, both knees, as with a ball between the feet; ``trunk_up_deg``: propped on the forearms),
+    ``standing`` (band, left knee 5..95). Faults: hips sag on the ball, thigh lifts off the floor /
+    forward, the trunk lifts (prone) or leans forward (standing) by ``trunk_lift_deg``, one hip drops
+    ``pelvis_drop_deg``."""
     duration = 1.0 + reps * (1.0 + hold_s + 1.0 + 0.6) + 0.5
     t = np.arange(0, duration, 1 / fps)
     p = profile(t, reps, 1.0, hold_s, 1.0, 0.6)
     zero = np.zeros_like(t)
+    drop = 2 * HIP_HALF * np.tan(np.radians(pelvis_drop_deg)) * p
     if kind == "ball":
         flex = 20.0 + 80.0 * p
         trunk_a = 20.0 - hips_drop_deg * p
@@ -329,13 +379,15 @@ def curl(
         thigh = trunk_a + (180.0 - ext)
         shin = thigh - flex
         hip = np.column_stack([zero, 0.1 + TRUNK * np.sin(np.radians(trunk_a))])
-        pose = build(hip, trunk_deg, (thigh, thigh), (shin, shin), np.array([0.0, 1.0]))
+        pose = build(hip, trunk_deg, (thigh, thigh), (shin, shin), np.array([0.0, 1.0]), hip_dy=drop)
         return Sequence(t, project(pose, view, lying=True), flex, reps)
     if kind == "prone":
         flex = 5.0 + 95.0 * p
         lift = thigh_lift_deg * p
         hip = np.column_stack([zero, np.full_like(t, 0.1)])
-        pose = build(hip, np.full_like(t, 180.0), (lift, zero), (lift + flex, zero), np.array([0.0, -1.0]))
+        trunk_deg = np.full_like(t, 180.0 - trunk_up_deg) - trunk_lift_deg * p
+        other = (lift, lift + flex) if both else (zero, zero)
+        pose = build(hip, trunk_deg, (lift, other[0]), (lift + flex, other[1]), np.array([0.0, -1.0]), hip_dy=drop)
         return Sequence(t, project(pose, view, lying=True), flex, reps)
     flex = 5.0 + 90.0 * p
     swing = thigh_lift_deg * p  # thigh swings forward (from vertical)
@@ -343,10 +395,11 @@ def curl(
     hip = np.column_stack([zero, np.full_like(t, THIGH + SHIN + 0.05)])
     pose = build(
         hip,
-        np.full_like(t, 90.0),
+        90.0 - trunk_lift_deg * p,
         (thigh_l, np.full_like(t, -90.0)),
         (thigh_l - flex, np.full_like(t, -90.0)),
         np.array([1.0, 0.0]),
+        hip_dy=drop,
     )
     return Sequence(t, project(pose, view, lying=False), flex, reps)
 
@@ -371,8 +424,78 @@ def degrade(
         f[drop, :, 3] = 0.0
     if occlude:
         w = (seq.times >= occlude[0]) & (seq.times < occlude[1])
-        f[np.ix_(w, [lm.LEFT_KNEE, lm.LEFT_ANKLE], [3])] = 0.05
+        f[np.ix_(w, np.array([lm.LEFT_KNEE, lm.LEFT_ANKLE]), np.array([3]))] = 0.05
     if swap:
         w = (seq.times >= swap[0]) & (seq.times < swap[1])
         f[w] = lm.swap_left_right(f[w])
     return Sequence(seq.times, f, seq.truth_signal, seq.reps, seq.rep_windows)
+
+
+def press(
+    reps: int = 5,
+    single: bool = False,
+    view: str = "side",
+    fps: float = 30.0,
+    hold_s: float = 0.5,
+    straight_deg: float = 10.0,
+) -> Sequence:
+    """Supine band press: both legs (or the left only, the right foot flat on the floor) push from knees
+    bent 100 deg, thighs raised, to nearly straight (knee flexion ``straight_deg``) and back."""
+    duration = 1.0 + reps * (1.0 + hold_s + 1.0 + 1.0) + 0.5
+    t = np.arange(0, duration, 1 / fps)
+    p = profile(t, reps, 1.0, hold_s, 1.0, 1.0)
+    zero = np.zeros_like(t)
+    flex = 100.0 - p * (100.0 - straight_deg)
+    thigh = 70.0 - 40.0 * p  # raised above the floor line, lower as the leg straightens
+    shin = thigh - flex
+    hip = np.column_stack([zero, np.full_like(t, 0.1)])
+    other_thigh, other_shin = (np.full_like(t, 50.0), np.full_like(t, 50.0 - 100.0)) if single else (thigh, shin)
+    pose = build(hip, np.full_like(t, 180.0), (thigh, other_thigh), (shin, other_shin), np.array([0.0, 1.0]))
+    return Sequence(t, project(pose, view, lying=True), flex, reps)
+
+
+def crop(seq: Sequence, start_s: float | None = None, end_s: float | None = None) -> Sequence:
+    """The part of ``seq`` from ``start_s`` to ``end_s`` (a clip that begins or ends part-way); times kept."""
+    keep = np.ones(len(seq.times), dtype=bool)
+    if start_s is not None:
+        keep &= seq.times >= start_s
+    if end_s is not None:
+        keep &= seq.times < end_s
+    return Sequence(seq.times[keep], seq.frames[keep], seq.truth_signal[keep], seq.reps, seq.rep_windows)
+
+
+def roll(seq: Sequence, deg: float, aspect: float = ASPECT) -> Sequence:
+    """The camera rolled by ``deg`` (the image turned about its centre, clockwise with y down)."""
+    f = seq.frames.copy()
+    r = np.radians(deg)
+    x = (f[..., 0] - 0.5) * aspect
+    y = f[..., 1] - 0.5
+    f[..., 0] = (np.cos(r) * x - np.sin(r) * y) / aspect + 0.5
+    f[..., 1] = np.sin(r) * x + np.cos(r) * y + 0.5
+    return Sequence(seq.times, f, seq.truth_signal, seq.reps, seq.rep_windows)
+
+
+def corrupt(seq: Sequence, start_s: float, frames: int, shift: float = 0.15) -> Sequence:
+    """``frames`` mis-detected frames from ``start_s``: the knees and ankles jump ``shift`` (normalised) up."""
+    f = seq.frames.copy()
+    first = int(np.searchsorted(seq.times, start_s))
+    legs = [lm.LEFT_KNEE, lm.RIGHT_KNEE, lm.LEFT_ANKLE, lm.RIGHT_ANKLE]
+    f[first : first + frames, legs, 1] -= shift
+    return Sequence(seq.times, f, seq.truth_signal, seq.reps, seq.rep_windows)
+
+
+def get_up(seq: Sequence, seconds: float = 1.0, fps: float = 30.0) -> Sequence:
+    """``seconds`` of frames appended after the end: the person stands up (another position)."""
+    t = seq.times[-1] + np.arange(1, int(seconds * fps) + 1) / fps
+    n = len(t)
+    hip = np.column_stack([np.zeros(n), np.full(n, THIGH + SHIN + 0.05)])
+    down = np.full(n, -90.0)
+    pose = build(hip, np.full(n, 90.0), (down, down), (down, down), np.array([1.0, 0.0]))
+    standing = project(pose, "side", lying=False)
+    return Sequence(
+        np.concatenate([seq.times, t]),
+        np.concatenate([seq.frames, standing]),
+        np.concatenate([seq.truth_signal, np.full(n, np.nan)]),
+        seq.reps,
+        seq.rep_windows,
+    )
