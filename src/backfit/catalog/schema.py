@@ -120,9 +120,6 @@ class CameraCheck(Strict):
     def passes(self, value: float) -> bool:
         return value <= self.bound if self.op == "<=" else value >= self.bound
 
-    def describe(self) -> str:
-        return f"{self.quantity.value} {self.op} {self.bound:g} ({self.view.value} view)"
-
 
 class Cue(Strict):
     text: str = Field(min_length=3)

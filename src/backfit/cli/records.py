@@ -10,10 +10,10 @@ from pathlib import Path
 
 import typer
 from rich.prompt import IntPrompt
-from rich.table import Table
 
 from backfit.cli.app import ExitCode, app, console, fail, print_json
 from backfit.cli.common import PROFILE_HELP, services
+from backfit.cli.tables import Column, records
 from backfit.services import charts, checkins, exports, history, profiles
 from backfit.services.runtime import utc_now
 from backfit.store import ImportRejected, NotFound
@@ -86,24 +86,28 @@ def history_command(
 ) -> None:
     """Past sessions: sets done, pain before, after and the next morning, and what changed."""
     with services() as svc, svc.db.unit_of_work() as session:
-        rows = history.history(session, profile, limit=limit)
+        rows_found = history.history(session, profile, limit=limit)
     if as_json:
-        print_json([asdict(r) for r in rows])
+        print_json([asdict(r) for r in rows_found])
         return
-    if not rows:
+    if not rows_found:
         console.print("No sessions yet: start one with `backfit session`.")
         return
-    table = Table("date", "status", "sets", "pain before/after/morning", "changes", title=f"History of {profile}")
-    for r in rows:
+    columns = [
+        Column("date"),
+        Column("status", wrap=True, min_width=9),
+        Column("sets"),
+        Column("pain before/after/morning", wrap=True, min_width=7),
+        Column("changes", wrap=True, min_width=20),
+    ]
+    rows = []
+    for r in rows_found:
         pains = "/".join("-" if p is None else str(p) for p in (r.pain_start, r.pain_end, r.pain_next_morning))
-        table.add_row(
-            f"{r.started_at:%Y-%m-%d %H:%M}",
-            r.status.replace("_", " "),
-            f"{r.sets_done}/{r.sets_planned}",
-            pains,
-            "; ".join(r.decisions),
-        )
-    console.print(table)
+        rows.append(
+            [f"{r.started_at:%Y-%m-%d %H:%M}", r.status.replace("_", " "), f"{r.sets_done}/{r.sets_planned}", pains,
+             "; ".join(r.decisions)]
+        )  # fmt: skip
+    console.print(records(console, columns, rows, title=f"History of {profile}"))
 
 
 @app.command()

@@ -155,8 +155,14 @@ def _sets_gain_source_and_faults(tables: dict[str, Any]) -> dict[str, Any]:
     return {**tables, "sets": upgraded}
 
 
+def _profiles_gain_schedule_preferences(tables: dict[str, Any]) -> dict[str, Any]:
+    """0002 -> 0005: no schedule was chosen before it (the table is new and empty, as the migration leaves it)."""
+    return {**tables, "schedule_preferences": []}
+
+
 BACKUP_UPGRADES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     "0001": ("0002", _sets_gain_source_and_faults),
+    "0002": ("0005", _profiles_gain_schedule_preferences),
 }
 """Schema revision of an older backup -> (the next revision, how its tables become that revision's).
 

@@ -70,7 +70,7 @@ def get_exercise(state: State, exercise_id: str) -> Exercise:
     """One exercise record: steps, cues, dosage, ladder, safety notes, keyframes."""
     exercise = state.catalog.get(exercise_id)
     if exercise is None:
-        raise HTTPException(404, f"unknown exercise id '{exercise_id}'")
+        raise HTTPException(404, state.catalog.unknown_id_message(exercise_id))
     return exercise
 
 
