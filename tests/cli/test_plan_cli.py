@@ -94,7 +94,8 @@ def test_show_prints_steps_cues_ladder_and_dosage() -> None:
     )
     for text in expected:
         assert text in shown
-    assert "_deg" not in shown and "<=" not in shown
+    assert "_deg" not in shown
+    assert "<=" not in shown
 
 
 def test_show_json_is_the_whole_record() -> None:

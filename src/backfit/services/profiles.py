@@ -141,7 +141,8 @@ def store_programme(
     generated = [d["weekday"] for d in days]
     chosen = weekdays_for_new_programme(session, profile.id, generated, now=now)
     days = [{**day, "weekday": weekday} for day, weekday in zip(days, chosen, strict=True)]
-    reasons = [days_reason(tuple(chosen)) if chosen != generated and is_days_reason(r) else r for r in programme.reasons]
+    moved = chosen != generated
+    reasons = [days_reason(tuple(chosen)) if moved and is_days_reason(r) else r for r in programme.reasons]
     row = ProgrammeRecord(
         profile_id=profile.id,
         intake_id=record.id,
