@@ -6,14 +6,15 @@ import copy
 import csv
 import io
 import json
+import math
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import pytest
 from icalendar import Calendar
 
-from backfit.services import exports, history
+from backfit.services import calendar, exports, history, profiles, schedule
 from backfit.store import ImportRejected, open_database
 from backfit.store.database import Database, head_revision
 from tests import factories as f
@@ -177,7 +178,7 @@ def test_not_json_at_all() -> None:
         exports.load_backup_text(b"\x89PNG garbage")
 
 
-def test_csv_has_one_row_per_set(lived: Database) -> None:
+def test_csv_has_one_row_per_set(lived: Database, test_data: f.TestData) -> None:
     with lived.unit_of_work() as session:
         text = exports.export_sets_csv(session, "ben")
         sessions = history.history(session, "ben")
@@ -186,6 +187,8 @@ def test_csv_has_one_row_per_set(lived: Database) -> None:
     assert {r["profile"] for r in rows} == {"ben"}
     assert {int(r["session_id"]) for r in rows} == {s.id for s in sessions}
     assert rows[0]["exercise_id"] == "abdominal-drawing-in"
+    assert rows[0]["exercise"] == test_data.catalog["abdominal-drawing-in"].name
+    assert all(r["exercise"] and r["exercise"] != r["exercise_id"] for r in rows)
     assert rows[0]["completed"] == "true"
     watched = [r for r in rows if r["source"] == "camera"]
     assert len(watched) == 1
@@ -193,16 +196,74 @@ def test_csv_has_one_row_per_set(lived: Database) -> None:
     assert {(r["source"], r["faults"]) for r in rows if r is not watched[0]} == {("", "")}
 
 
-def test_calendar_lists_upcoming_sessions(lived: Database) -> None:
-    with lived.unit_of_work() as session:
-        raw = exports.export_calendar(session, now=NOW, name="ana", weeks=2)
-    calendar = Calendar.from_ical(raw)
-    assert calendar["VERSION"] == "2.0"
-    assert "backfit" in str(calendar["PRODID"])
-    events = list(calendar.walk("VEVENT"))
+def calendar_events(db: Database, test_data: f.TestData, name: str = "ana", weeks: int = 2) -> list[Any]:
+    with db.unit_of_work() as session:
+        raw = calendar.export_calendar(
+            session,
+            catalog=test_data.catalog,
+            transition_s=test_data.rules.transition_s,
+            now=NOW,
+            name=name,
+            weeks=weeks,
+        )
+    parsed = Calendar.from_ical(raw)
+    assert parsed["VERSION"] == "2.0"
+    assert "backfit" in str(parsed["PRODID"])
+    return list(parsed.walk("VEVENT"))
+
+
+def expected_minutes(db: Database, test_data: f.TestData, day_index: int, name: str = "ana") -> int:
+    """The session's minutes from its current prescriptions: work, rests and getting into position."""
+    with db.unit_of_work() as session:
+        view = profiles.current_programme(session, name)
+        keys = [i["key"] for i in view.programme.days[day_index]["items"] if i["key"] not in view.stopped]
+        seconds = sum(view.prescriptions[k].seconds() + test_data.rules.transition_s for k in keys)
+    return math.ceil(seconds / 60)
+
+
+def test_calendar_without_a_choice_uses_the_programme_days_at_the_default_time(
+    lived: Database, test_data: f.TestData
+) -> None:
+    events = calendar_events(lived, test_data)
     assert len(events) == 6  # two weeks after a Tuesday: Wed, Fri, Mon, Wed, Fri, Mon
-    first = events[0]
-    assert first.decoded("DTSTART") == (NOW + timedelta(days=1)).date()
-    assert {"UID", "DTSTAMP", "SUMMARY", "DESCRIPTION"} <= set(first)
-    assert "hip-bridge" in str(first["DESCRIPTION"])
+    starts = [e.decoded("DTSTART") for e in events]
+    assert starts[0] == datetime.combine((NOW + timedelta(days=1)).date(), time(18, 0))
+    assert all(s.tzinfo is None and (s.hour, s.minute) == (18, 0) for s in starts)  # local, floating time
+    assert {s.strftime("%a") for s in starts} == {"Mon", "Wed", "Fri"}
     assert len({str(e["UID"]) for e in events}) == 6
+    alarms = [list(e.walk("VALARM")) for e in events]
+    assert all(len(a) == 1 and a[0].decoded("TRIGGER") == timedelta(minutes=-30) for a in alarms)
+
+
+def test_calendar_events_at_the_chosen_time_last_the_session_and_name_the_exercises(
+    lived: Database, test_data: f.TestData
+) -> None:
+    with lived.unit_of_work() as session:
+        choice = schedule.parse_choice({"weekdays": "tue,thu,sat", "time_of_day": "07:30", "reminder_minutes": 15})
+        schedule.save_schedule(session, "ana", choice, now=NOW)
+    events = calendar_events(lived, test_data)
+    assert len(events) == 6  # from Tuesday itself: Tue, Thu, Sat, Tue, Thu, Sat
+    ids = set(test_data.catalog)
+    for index, event in enumerate(events):
+        start, end = event.decoded("DTSTART"), event.decoded("DTEND")
+        assert start.strftime("%a %H:%M") == ("Tue 07:30", "Thu 07:30", "Sat 07:30")[index % 3]
+        assert end - start == timedelta(minutes=expected_minutes(lived, test_data, index % 3))
+        [alarm] = event.walk("VALARM")
+        assert str(alarm["ACTION"]) == "DISPLAY"
+        assert alarm.decoded("TRIGGER") == timedelta(minutes=-15)
+        text = f"{event['SUMMARY']} {event['DESCRIPTION']}"
+        assert not {i for i in ids if i in text}, "raw ids in the event"
+        assert "does not diagnose" in text
+    with lived.unit_of_work() as session:
+        view = profiles.current_programme(session, "ana")
+        first_day = [view.prescriptions[i["key"]].exercise_id for i in view.programme.days[0]["items"]]
+    assert all(test_data.catalog[e].name in str(events[0]["DESCRIPTION"]) for e in first_day)
+
+
+def test_calendar_without_a_reminder_has_no_alarm(lived: Database, test_data: f.TestData) -> None:
+    with lived.unit_of_work() as session:
+        choice = schedule.parse_choice({"weekdays": "mon,wed,fri", "reminder_minutes": 0})
+        schedule.save_schedule(session, "ana", choice, now=NOW)
+    events = calendar_events(lived, test_data)
+    assert events
+    assert not any(list(e.walk("VALARM")) for e in events)

@@ -12,11 +12,7 @@ from pydantic import BaseModel
 from rich.console import Console
 
 from backfit import __version__
-
-DISCLAIMER = (
-    "backfit supports your exercise; it does not diagnose. It is not medical advice: "
-    "see a clinician about pain that is severe, spreading or not settling."
-)
+from backfit.services.safety import DISCLAIMER
 
 app = typer.Typer(
     name="backfit",

@@ -13,7 +13,7 @@ from rich.panel import Panel
 
 from backfit.catalog import CatalogError
 from backfit.catalog.schema import Equipment
-from backfit.cli.app import DISCLAIMER, ExitCode, app, console, fail, print_json
+from backfit.cli.app import ExitCode, app, console, fail, print_json
 from backfit.cli.common import PROFILE_HELP, services
 from backfit.cli.tables import Column, as_blocks
 from backfit.plan import BudgetTooSmall, Intake, RedFlagBlocked, build_programme, screen
@@ -23,6 +23,7 @@ from backfit.services import profiles
 from backfit.services.files import InputError, MissingFile, describe_validation_error, read_model
 from backfit.services.programmes import preview_read, programme_read
 from backfit.services.runtime import catalog_for, programme_rules_for, utc_now
+from backfit.services.safety import DISCLAIMER
 from backfit.services.schedule import (
     DEFAULT_REMINDER_MINUTES,
     DEFAULT_TIME,
@@ -33,6 +34,7 @@ from backfit.services.schedule import (
     save_schedule,
     schedule_for,
 )
+from backfit.services.wording import exercise_name
 from backfit.settings import get_settings
 
 AnswersOption = Annotated[
@@ -280,7 +282,7 @@ def plan(
                 data = programme_read(view, svc.catalog, rules.transition_s).model_dump(mode="json")
                 when = schedule_for(session, profile).choice
                 changes = [
-                    f"{d.after['exercise_id']}: {d.action}"
+                    f"{exercise_name(svc.catalog, d.after['exercise_id'])}: {d.action}"
                     + (f" ({d.change})" if d.change else "")
                     + f". {' '.join(d.reasons)}"
                     for d in profiles.latest_decisions(session, profile)

@@ -14,8 +14,9 @@ from rich.prompt import IntPrompt
 from backfit.cli.app import ExitCode, app, console, fail, print_json
 from backfit.cli.common import PROFILE_HELP, services
 from backfit.cli.tables import Column, records
-from backfit.services import charts, checkins, exports, history, profiles
-from backfit.services.runtime import utc_now
+from backfit.services import calendar, charts, checkins, exports, history, profiles
+from backfit.services.runtime import programme_rules_for, utc_now
+from backfit.services.wording import exercise_name
 from backfit.store import ImportRejected, NotFound
 
 
@@ -61,7 +62,8 @@ def checkin(
                 )
                 console.print(f"Morning pain {morning}/10 stored for the last session.")
                 for d in revised:
-                    console.print(f"  Revised: {d.after['exercise_id']}: {d.action}. {' '.join(d.reasons)}")
+                    named = exercise_name(svc.catalog, d.after["exercise_id"])
+                    console.print(f"  Revised: {named}: {d.action}. {' '.join(d.reasons)}", highlight=False)
             due = checkins.psfs_due(session, now=now, name=profile)
             if interactive and due:
                 for activity in checkins.psfs_activities(session, profile):
@@ -148,8 +150,11 @@ def export(
         elif fmt is ExportFormat.csv:
             data = exports.export_sets_csv(session, profile).encode()
         else:
+            rules = programme_rules_for(svc.settings, svc.catalog)
             try:
-                data = exports.export_calendar(session, now=now, name=profile)
+                data = calendar.export_calendar(
+                    session, catalog=svc.catalog, transition_s=rules.transition_s, now=now, name=profile
+                )
             except NotFound as exc:
                 fail(str(exc), ExitCode.not_found)
     if out is None:

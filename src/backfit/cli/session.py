@@ -13,12 +13,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from rich.live import Live
 from rich.prompt import Confirm, IntPrompt
 
+from backfit.catalog.loader import Catalog
 from backfit.cli.app import ExitCode, app, console, fail
 from backfit.cli.common import PROFILE_HELP, Services, services
 from backfit.cli.keys import Keys
 from backfit.cli.session_view import render
 from backfit.services import files, profiles, sessions
 from backfit.services.runtime import utc_now
+from backfit.services.wording import exercise_name
 from backfit.session.engine import Event, ExerciseAnswered, FinishedSet, Phase, SessionEngine, Snapshot
 from backfit.store.models import ProgressionDecision
 
@@ -76,13 +78,14 @@ def _ask_int(question: str, low: int = 0, high: int = 10) -> int:
         console.print(f"Please answer {low}-{high}.")
 
 
-def _print_decisions(decisions: list[ProgressionDecision]) -> None:
+def _print_decisions(decisions: list[ProgressionDecision], catalog: Catalog) -> None:
     if not decisions:
         return
     console.print("[bold]Next time:[/]")
     for d in decisions:
         what = d.change or "same dose"
-        console.print(f"  {d.after['exercise_id']}: {d.action} ({what}). {' '.join(d.reasons)}")
+        named = exercise_name(catalog, d.after["exercise_id"])
+        console.print(f"  {named}: {d.action} ({what}). {' '.join(d.reasons)}", highlight=False)
 
 
 class Driver:
@@ -215,5 +218,5 @@ def session(
                 db_session, open_one.id, catalog=svc.catalog, pain_end=pain_end, now=utc_now()
             )
         console.print(f"Session {finished.status.replace('_', ' ')}: {driver.sets_done} set(s) stored in this run.")
-        _print_decisions(finished.decisions)
+        _print_decisions(finished.decisions, svc.catalog)
         console.print("[dim]Tomorrow morning, rate your pain: `backfit checkin --morning N`.[/]")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from backfit.catalog.loader import Catalog
 from backfit.plan.model import Prescription
 
 
@@ -29,3 +30,9 @@ def dose_in_words(p: Prescription) -> str:
     if p.sets > 1:
         text += f", resting {_seconds(p.rest_s)} between sets"
     return text
+
+
+def exercise_name(catalog: Catalog, exercise_id: str) -> str:
+    """The exercise's name for people (its id when the catalog no longer has it)."""
+    exercise = catalog.get(exercise_id)
+    return exercise.name if exercise is not None else exercise_id

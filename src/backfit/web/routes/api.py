@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Res
 
 from backfit.catalog.schema import Exercise
 from backfit.plan.intake import Intake, screen
-from backfit.services import checkins, exports, player, profiles, sessions
+from backfit.services import calendar, checkins, exports, player, profiles, sessions
 from backfit.services.history import SessionSummary, history
 from backfit.services.programmes import programme_read
 from backfit.store.errors import NotFound
@@ -210,7 +210,9 @@ def export(state: State, format: Literal["json", "csv", "ics"] = "json") -> Resp
         elif format == "csv":
             body = exports.export_sets_csv(session).encode()
         else:
-            body = exports.export_calendar(session, now=state.now())
+            body = calendar.export_calendar(
+                session, catalog=state.catalog, transition_s=state.rules.transition_s, now=state.now()
+            )
     filename = f"backfit-{state.now():%Y%m%d}.{format}"
     return Response(
         body, media_type=EXPORT_TYPES[format], headers={"Content-Disposition": f'attachment; filename="{filename}"'}
