@@ -11,6 +11,7 @@ from pathlib import Path
 import typer
 from rich.prompt import IntPrompt
 
+from backfit.catalog.schema import Exercise
 from backfit.cli.app import ExitCode, app, console, fail, print_json
 from backfit.cli.common import PROFILE_HELP, services
 from backfit.cli.tables import Column, records
@@ -128,27 +129,59 @@ def progress(
         console.print(str(path))
 
 
+def handout_figure(exercise: Exercise) -> str:
+    """The exercise's key pose (its last keyframe), still, for print."""
+    from backfit.web.illustration import figure_svg  # the drawing lives with the web pages
+
+    return figure_svg(exercise, animate=False)
+
+
 class ExportFormat(StrEnum):
     json = "json"
     csv = "csv"
     ics = "ics"
+    pdf = "pdf"
 
 
 @app.command()
 def export(
     fmt: ExportFormat = typer.Option(
-        ExportFormat.json, "--format", help="json: complete backup; csv: sets; ics: calendar."
+        ExportFormat.json,
+        "--format",
+        help="json: complete backup; csv: sets; ics: calendar; pdf: a printable handout of the programme.",
     ),
     out: Path | None = typer.Option(None, "--out", help="Write here instead of standard output."),
     profile: str = typer.Option(profiles.DEFAULT_PROFILE, "--profile", help=PROFILE_HELP),
 ) -> None:
-    """Export a complete JSON backup, the sets as CSV, or upcoming sessions as iCalendar."""
+    """Export a complete JSON backup, the sets as CSV, upcoming sessions as iCalendar, or the
+    programme as a printable PDF handout (figures, doses in words, steps, cues, safety notes)."""
     now = utc_now()
+    if fmt is ExportFormat.pdf and out is None and sys.stdout.isatty():
+        fail("a PDF is not for the terminal: write it to a file with --out handout.pdf", ExitCode.usage)
     with services() as svc, svc.db.unit_of_work() as session:
         if fmt is ExportFormat.json:
             data = (json.dumps(exports.export_backup(session, now=now), indent=1, ensure_ascii=False) + "\n").encode()
         elif fmt is ExportFormat.csv:
             data = exports.export_sets_csv(session, profile).encode()
+        elif fmt is ExportFormat.pdf:
+            from backfit.services import handout  # fpdf2 and the fonts load only for a PDF
+
+            rules = programme_rules_for(svc.settings, svc.catalog)
+            try:
+                data = handout.programme_handout(
+                    session,
+                    catalog=svc.catalog,
+                    transition_s=rules.transition_s,
+                    figure=handout_figure,
+                    today=now.date(),
+                    name=profile,
+                )
+            except profiles.NoProgramme as exc:
+                fail(
+                    f"no programme to print: {exc}", ExitCode.blocked if "clinician" in str(exc) else ExitCode.not_found
+                )
+            except NotFound as exc:
+                fail(str(exc), ExitCode.not_found)
         else:
             rules = programme_rules_for(svc.settings, svc.catalog)
             try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from backfit.plan.intake import RedFlag
+
 DISCLAIMER = (
     "backfit supports your exercise; it does not diagnose. It is not medical advice: "
     "see a clinician about pain that is severe, spreading or not settling."
@@ -20,3 +22,15 @@ PAIN_RULES: tuple[str, ...] = (
 RED_FLAGS_INTRO = (
     "See a doctor before exercising, and stop the programme, if any of these is true (new or getting worse):"
 )
+
+RED_FLAG_SIGNS: dict[RedFlag, str] = {
+    RedFlag.bladder_bowel: "You lose control of your bladder or bowel.",
+    RedFlag.saddle_numbness: "You feel numb around the groin, buttocks or inner thighs (the 'saddle' area).",
+    RedFlag.progressive_leg_weakness: "Weakness or numbness in one or both legs is getting worse.",
+    RedFlag.cancer_history: "You have had cancer and the back pain is new or different.",
+    RedFlag.unexplained_weight_loss: "You lose weight without trying.",
+    RedFlag.fever_unwell: "You have a fever or feel generally unwell.",
+    RedFlag.recent_fall_or_injury: "You have had a significant fall or injury.",
+    RedFlag.night_or_rest_pain: "You have severe pain at night or at rest that does not change with movement.",
+}
+"""Every red flag as a sign to watch for (the intake asks them as questions)."""
