@@ -125,7 +125,8 @@ class _Handout(FPDF):
 def _overview(pdf: _Handout, content: HandoutContent) -> None:
     programme = content.programme
     pdf.heading("Your backfit programme", 20)
-    pdf.para(f"For {content.profile}, made on {content.made_on:%d %B %Y}.", color=MUTED)
+    who = "" if content.profile == profiles.DEFAULT_PROFILE else f"For {content.profile}. "
+    pdf.para(f"{who}Made on {content.made_on:%d %B %Y}. Keep it where you exercise.", color=MUTED)
     pdf.ln(2)
     pdf.para(f"When: {content.schedule.describe()}.", style="B")
     pdf.items(programme.reasons)
