@@ -22,6 +22,7 @@ from backfit.services import files, profiles, sessions
 from backfit.services.runtime import utc_now
 from backfit.services.wording import exercise_name
 from backfit.session.engine import Event, ExerciseAnswered, FinishedSet, Phase, SessionEngine, Snapshot
+from backfit.session.keys import action_for
 from backfit.store.models import ProgressionDecision
 
 
@@ -51,9 +52,10 @@ class Speaker:
         if wanted and self.program is None:
             console.print("[yellow]--speak: espeak-ng is not installed (not on PATH); going on without speech.[/]")
         self._last = ""
+        self.muted = False
 
     def say(self, text: str) -> None:
-        if self.program and text != self._last:
+        if self.program and not self.muted and text != self._last:
             self._last = text
             subprocess.Popen([self.program, text], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -139,14 +141,20 @@ class Driver:
             engine.skip_exercise()
 
     def key_commands(self, engine: SessionEngine, key: str | None, snap: Snapshot) -> None:
-        if key == " ":
+        """Do what ``key`` means in the session key map (the web player's too)."""
+        action = action_for(key, "cli") if key else None
+        if action == "pause":
             engine.resume() if snap.paused else engine.pause()
-        elif key in ("\n", "\r"):
+        elif action == "done":
             engine.skip_rest() if snap.phase is Phase.rest else engine.finish_set()
-        elif key == "s":
+        elif action == "skip_rest" and snap.phase is Phase.rest:
+            engine.skip_rest()
+        elif action == "skip_exercise":
             engine.skip_exercise()
-        elif key == "q":
+        elif action == "end":
             engine.end_early()
+        elif action == "mute":
+            self.speaker.muted = not self.speaker.muted
 
     def run(self, engine: SessionEngine) -> None:
         step = 0.05 if self.speed <= 50 else 0.002
