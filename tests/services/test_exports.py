@@ -31,6 +31,10 @@ def lived_backup(tmp_path_factory: pytest.TempPathFactory, test_data: f.TestData
             f.realistic_history(session, test_data, weeks=6, name="ana")
             f.realistic_history(session, test_data, weeks=2, name="ben")
             f.watched_by_camera(session, [f.fault(7.25), f.fault(6.0, t=9.0)], name="ben")
+            ben_time = schedule.parse_choice(
+                {"weekdays": "tue,thu,sat", "time_of_day": "06:45", "reminder_minutes": 10}
+            )
+            schedule.save_schedule(session, "ben", ben_time, now=NOW)
         return backup(source)
     finally:
         source.dispose()
@@ -55,7 +59,10 @@ def test_json_backup_round_trips_losslessly(db: Database, new_db_url: Callable[[
         f.realistic_history(session, test_data, weeks=2, name="ben")
         f.watched_by_camera(session, [f.fault(7.25), f.fault(-0.1234567891234, text="Keep still.", t=0.0)])
         f.watched_by_camera(session, [], name="ben")
+        choice = schedule.parse_choice({"weekdays": "mon,wed,sat", "time_of_day": "19:15", "reminder_minutes": 60})
+        schedule.save_schedule(session, "ana", choice, now=NOW)
     original = backup(db)
+    assert [r["weekdays"] for r in original["tables"]["schedule_preferences"]] == [["mon", "wed", "sat"]]
     assert original["format_version"] == exports.BACKUP_VERSION
     assert len(original["tables"]["sets"]) > 100
     camera = [row for row in original["tables"]["sets"] if row["source"] == "camera"]
@@ -113,6 +120,26 @@ CORRUPTIONS = [
     ),
     pytest.param(_corrupt(lambda d: d.update(schema_revision="0000")), "cannot import", id="unknown-old-schema"),
     pytest.param(
+        _corrupt(lambda d: d["tables"]["schedule_preferences"][0].update(weekdays=["mon", "funday", "fri"])),
+        "schedule_preferences.weekdays",
+        id="schedule-bad-day",
+    ),
+    pytest.param(
+        _corrupt(lambda d: d["tables"]["schedule_preferences"][0].update(weekdays="mon")),
+        "schedule_preferences.weekdays",
+        id="schedule-days-not-list",
+    ),
+    pytest.param(
+        _corrupt(lambda d: d["tables"]["schedule_preferences"][0].update(time_of_day="7pm")),
+        "schedule_preferences.time_of_day",
+        id="schedule-bad-time",
+    ),
+    pytest.param(
+        _corrupt(lambda d: d["tables"]["schedule_preferences"][0].update(reminder_minutes=-5)),
+        "schedule_preferences.reminder_minutes",
+        id="schedule-bad-reminder",
+    ),
+    pytest.param(
         _corrupt(lambda d: d["tables"]["profiles"].append(dict(d["tables"]["profiles"][0]))), "do not fit", id="dup-id"
     ),
 ]
@@ -128,9 +155,17 @@ def test_corrupt_or_foreign_backup_is_refused_and_data_intact(
     assert backup(lived) == before
 
 
+def as_revision_0002(data: dict[str, Any]) -> dict[str, Any]:
+    """The backup as backfit wrote it at schema revision 0002: no schedule preferences."""
+    old = copy.deepcopy(data)
+    old["schema_revision"] = "0002"
+    del old["tables"]["schedule_preferences"]
+    return old
+
+
 def as_revision_0001(data: dict[str, Any]) -> dict[str, Any]:
     """The backup as backfit wrote it at schema revision 0001: sets had no source nor faults."""
-    old = copy.deepcopy(data)
+    old = as_revision_0002(data)
     old["schema_revision"] = "0001"
     for row in old["tables"]["sets"]:
         del row["source"], row["faults"]
@@ -152,7 +187,25 @@ def test_backup_of_revision_0001_is_upgraded_on_import(lived: Database, new_db_u
         expected = copy.deepcopy(current["tables"])
         for row in expected["sets"]:
             row["source"] = row["faults"] = None  # 0001 did not know them
+        expected["schedule_preferences"] = []
         assert again["tables"] == expected
+    finally:
+        restored.dispose()
+
+
+def test_backup_of_revision_0002_is_upgraded_on_import(lived: Database, new_db_url: Callable[[], str]) -> None:
+    current = backup(lived)
+    assert len(current["tables"]["schedule_preferences"]) == 1
+    old = as_revision_0002(current)
+    restored = open_database(new_db_url())
+    try:
+        with restored.unit_of_work() as session:
+            counts = exports.import_backup(session, old)
+            assert schedule.schedule_for(session, "ben").chosen is False  # 0002 had no choice: the defaults
+        assert counts["schedule_preferences"] == 0
+        again = backup(restored)
+        assert again["schema_revision"] == head_revision()
+        assert again["tables"] == {**current["tables"], "schedule_preferences": []}
     finally:
         restored.dispose()
 

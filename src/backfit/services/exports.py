@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import JSON
 
 from backfit import __version__
+from backfit.services import schedule
 from backfit.services.faults import FaultSeen, SetSource, stored_faults, summarise
 from backfit.store.database import head_revision
 from backfit.store.errors import ImportRejected
@@ -93,9 +94,31 @@ def _check_faults(value: Any) -> None:
                 raise ValueError(f"a fault's {name} is not {'a finite number' if kind == 'float' else 'text'}")
 
 
+def _check_weekdays(value: Any) -> None:
+    if not isinstance(value, list) or not value:
+        raise ValueError("not a list of days")
+    if list(schedule.parse_choice({"weekdays": value}).weekdays) != value:
+        raise ValueError("not day codes in week order")
+
+
+def _check_time_of_day(value: Any) -> None:
+    if (
+        not isinstance(value, str)
+        or schedule.parse_choice({"weekdays": ["mon"], "time_of_day": value}).time_text != value
+    ):
+        raise ValueError("not a time of day written HH:MM")
+
+
+def _check_reminder(value: Any) -> None:
+    schedule.parse_choice({"weekdays": ["mon"], "reminder_minutes": value})
+
+
 COLUMN_CHECKS: dict[tuple[str, str], Callable[[Any], None]] = {
     ("sets", "source"): _check_source,
     ("sets", "faults"): _check_faults,
+    ("schedule_preferences", "weekdays"): _check_weekdays,
+    ("schedule_preferences", "time_of_day"): _check_time_of_day,
+    ("schedule_preferences", "reminder_minutes"): _check_reminder,
 }
 """Checks beyond the column type, for values the application reads back as structured data."""
 
