@@ -79,7 +79,8 @@ def exercise_page(request: Request, state: State, exercise_id: str) -> Any:
     if exercise is None:
         hint = state.catalog.did_you_mean(exercise_id)
         raise HTTPException(
-            404, f"There is no exercise '{exercise_id}' in the routine." + (f" {hint.capitalize()}" if hint else "")
+            404,
+            f"There is no exercise '{exercise_id}' in the routine." + (f" {hint[0].upper()}{hint[1:]}" if hint else ""),
         )
     return state.render(
         request,
