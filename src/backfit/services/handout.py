@@ -146,8 +146,15 @@ def _overview(pdf: _Handout, content: HandoutContent) -> None:
 
 
 def _exercise(pdf: _Handout, item: PlannedItemRead, exercise: Exercise, figure: FigureSvg) -> None:
-    if pdf.get_y() + FIGURE_H_MM + 40 > pdf.page_break_trigger:
-        pdf.add_page()  # the name, the figure and the first steps stay together
+    """One exercise, on one page when it fits there (a trial rendering decides)."""
+    with pdf.offset_rendering() as trial:
+        _draw_exercise(trial, item, exercise, figure)
+    if trial.page_break_triggered:
+        pdf.add_page()
+    _draw_exercise(pdf, item, exercise, figure)
+
+
+def _draw_exercise(pdf: _Handout, item: PlannedItemRead, exercise: Exercise, figure: FigureSvg) -> None:
     pdf.heading(exercise.name, 14)
     top = pdf.get_y()
     svg = figure(exercise)
