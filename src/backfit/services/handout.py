@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 import matplotlib
 from fpdf import FPDF
@@ -148,7 +149,7 @@ def _overview(pdf: _Handout, content: HandoutContent) -> None:
 def _exercise(pdf: _Handout, item: PlannedItemRead, exercise: Exercise, figure: FigureSvg) -> None:
     """One exercise, on one page when it fits there (a trial rendering decides)."""
     with pdf.offset_rendering() as trial:
-        _draw_exercise(trial, item, exercise, figure)
+        _draw_exercise(cast(_Handout, trial), item, exercise, figure)  # the recorder forwards every call
     if trial.page_break_triggered:
         pdf.add_page()
     _draw_exercise(pdf, item, exercise, figure)
