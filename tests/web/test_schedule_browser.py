@@ -54,6 +54,9 @@ def test_a_person_sets_days_time_and_reminder_and_the_calendar_follows(web: Page
     assert {e.decoded("DTSTART").strftime("%a %H:%M") for e in events} == {"Tue 07:30", "Thu 07:30", "Sat 07:30"}
     assert all(a.decoded("TRIGGER").total_seconds() == -15 * 60 for e in events for a in e.walk("VALARM"))
 
+    page.goto("/programme")
+    assert "When: Tuesday, Thursday and Saturday at 07:30" in " ".join(page.inner_text("main").split())
+
 
 def test_the_programme_page_links_a_printable_handout(web: Page) -> None:
     page = web.page
