@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # System packages the test suite needs, from Debian's archive, installed only when
 # missing: Chromium for the browser tests (driven by Playwright with its executable
-# path, no browser download). PostgreSQL is installed by scripts/test-postgres.sh.
+# path, no browser download), and poppler-utils (pdftoppm, pdftotext) for the handout
+# tests. PostgreSQL is installed by scripts/test-postgres.sh.
 set -euo pipefail
 
 missing=()
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+command -v pdftoppm >/dev/null || missing+=(poppler-utils)
 if ((${#missing[@]})); then
   echo "system-deps: installing ${missing[*]} from Debian packages" >&2
   sudo=""

@@ -53,3 +53,10 @@ def test_every_exit_code_is_in_the_readme() -> None:
     for low, high in table:
         documented.update(range(int(low), int(high or low) + 1))
     assert {int(code) for code in ExitCode} <= documented
+
+
+def test_the_session_keys_table_is_the_key_map() -> None:
+    from backfit.session.keys import SESSION_KEYS
+
+    rows = dict(re.findall(r"^\| (Enter|Space|[A-Z]) \| ([^|]+?) \|$", README, flags=re.MULTILINE))
+    assert rows == {b.key_label: b.does for b in SESSION_KEYS}

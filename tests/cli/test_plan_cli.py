@@ -84,8 +84,18 @@ def test_show_prints_steps_cues_ladder_and_dosage() -> None:
     result = invoke("show", "hip-bridge")
     assert result.exit_code == 0
     shown = " ".join(result.stdout.split())
-    for text in ("Steps", "Cues", "camera: pelvic_obliquity_deg <= 5", "Dosage", "hip-bridge-low -> hip-bridge"):
+    expected = (
+        "Steps",
+        "Cues",
+        "camera, from your feet: the pelvis stays level from side to side (tilted 5° at most)",
+        "camera, side view: the low back does not arch more than 15° past a straight shoulder-hip-knee line",
+        "Dose to start: 2 sets of 10 repetitions",
+        "hip-bridge-low -> hip-bridge",
+    )
+    for text in expected:
         assert text in shown
+    assert "_deg" not in shown
+    assert "<=" not in shown
 
 
 def test_show_json_is_the_whole_record() -> None:
@@ -206,7 +216,8 @@ def interactive(flags: list[str], clearance: str | None, rest: list[str]) -> str
     return "\n".join(lines + rest) + "\n"
 
 
-REST = ["expert", "returning", "ball, kettlebell", "ball,band", "0", "3", "20", "11", "3", "socks", "4", ""]
+SCHEDULE = ["mon,tue", "mon,tue,thu", "25:00", "7:30", "soon", "15"]
+REST = ["expert", "returning", "ball, kettlebell", "ball,band", "0", "3", *SCHEDULE, "20", "11", "3", "socks", "4", ""]
 
 
 def test_interactive_intake_reasks_bad_answers(data_dir: Path) -> None:

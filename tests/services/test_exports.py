@@ -6,14 +6,15 @@ import copy
 import csv
 import io
 import json
+import math
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import pytest
 from icalendar import Calendar
 
-from backfit.services import exports, history
+from backfit.services import calendar, exports, history, profiles, schedule
 from backfit.store import ImportRejected, open_database
 from backfit.store.database import Database, head_revision
 from tests import factories as f
@@ -30,6 +31,10 @@ def lived_backup(tmp_path_factory: pytest.TempPathFactory, test_data: f.TestData
             f.realistic_history(session, test_data, weeks=6, name="ana")
             f.realistic_history(session, test_data, weeks=2, name="ben")
             f.watched_by_camera(session, [f.fault(7.25), f.fault(6.0, t=9.0)], name="ben")
+            ben_time = schedule.parse_choice(
+                {"weekdays": "tue,thu,sat", "time_of_day": "06:45", "reminder_minutes": 10}
+            )
+            schedule.save_schedule(session, "ben", ben_time, now=NOW)
         return backup(source)
     finally:
         source.dispose()
@@ -54,7 +59,10 @@ def test_json_backup_round_trips_losslessly(db: Database, new_db_url: Callable[[
         f.realistic_history(session, test_data, weeks=2, name="ben")
         f.watched_by_camera(session, [f.fault(7.25), f.fault(-0.1234567891234, text="Keep still.", t=0.0)])
         f.watched_by_camera(session, [], name="ben")
+        choice = schedule.parse_choice({"weekdays": "mon,wed,sat", "time_of_day": "19:15", "reminder_minutes": 60})
+        schedule.save_schedule(session, "ana", choice, now=NOW)
     original = backup(db)
+    assert [r["weekdays"] for r in original["tables"]["schedule_preferences"]] == [["mon", "wed", "sat"]]
     assert original["format_version"] == exports.BACKUP_VERSION
     assert len(original["tables"]["sets"]) > 100
     camera = [row for row in original["tables"]["sets"] if row["source"] == "camera"]
@@ -155,6 +163,26 @@ CORRUPTIONS = [
         id="deep-json",
     ),
     pytest.param(
+        _corrupt(lambda d: d["tables"]["schedule_preferences"][0].update(weekdays=["mon", "funday", "fri"])),
+        "schedule_preferences.weekdays",
+        id="schedule-bad-day",
+    ),
+    pytest.param(
+        _corrupt(lambda d: d["tables"]["schedule_preferences"][0].update(weekdays="mon")),
+        "schedule_preferences.weekdays",
+        id="schedule-days-not-list",
+    ),
+    pytest.param(
+        _corrupt(lambda d: d["tables"]["schedule_preferences"][0].update(time_of_day="7pm")),
+        "schedule_preferences.time_of_day",
+        id="schedule-bad-time",
+    ),
+    pytest.param(
+        _corrupt(lambda d: d["tables"]["schedule_preferences"][0].update(reminder_minutes=-5)),
+        "schedule_preferences.reminder_minutes",
+        id="schedule-bad-reminder",
+    ),
+    pytest.param(
         _corrupt(lambda d: d["tables"]["profiles"].append(dict(d["tables"]["profiles"][0]))), "do not fit", id="dup-id"
     ),
 ]
@@ -170,9 +198,17 @@ def test_corrupt_or_foreign_backup_is_refused_and_data_intact(
     assert backup(lived) == before
 
 
+def as_revision_0002(data: dict[str, Any]) -> dict[str, Any]:
+    """The backup as backfit wrote it at schema revision 0002: no schedule preferences."""
+    old = copy.deepcopy(data)
+    old["schema_revision"] = "0002"
+    del old["tables"]["schedule_preferences"]
+    return old
+
+
 def as_revision_0001(data: dict[str, Any]) -> dict[str, Any]:
     """The backup as backfit wrote it at schema revision 0001: sets had no source nor faults."""
-    old = copy.deepcopy(data)
+    old = as_revision_0002(data)
     old["schema_revision"] = "0001"
     for row in old["tables"]["sets"]:
         del row["source"], row["faults"]
@@ -194,7 +230,25 @@ def test_backup_of_revision_0001_is_upgraded_on_import(lived: Database, new_db_u
         expected = copy.deepcopy(current["tables"])
         for row in expected["sets"]:
             row["source"] = row["faults"] = None  # 0001 did not know them
+        expected["schedule_preferences"] = []
         assert again["tables"] == expected
+    finally:
+        restored.dispose()
+
+
+def test_backup_of_revision_0002_is_upgraded_on_import(lived: Database, new_db_url: Callable[[], str]) -> None:
+    current = backup(lived)
+    assert len(current["tables"]["schedule_preferences"]) == 1
+    old = as_revision_0002(current)
+    restored = open_database(new_db_url())
+    try:
+        with restored.unit_of_work() as session:
+            counts = exports.import_backup(session, old)
+            assert schedule.schedule_for(session, "ben").chosen is False  # 0002 had no choice: the defaults
+        assert counts["schedule_preferences"] == 0
+        again = backup(restored)
+        assert again["schema_revision"] == head_revision()
+        assert again["tables"] == {**current["tables"], "schedule_preferences": []}
     finally:
         restored.dispose()
 
@@ -220,7 +274,7 @@ def test_not_json_at_all() -> None:
         exports.load_backup_text(b"\x89PNG garbage")
 
 
-def test_csv_has_one_row_per_set(lived: Database) -> None:
+def test_csv_has_one_row_per_set(lived: Database, test_data: f.TestData) -> None:
     with lived.unit_of_work() as session:
         text = exports.export_sets_csv(session, "ben")
         sessions = history.history(session, "ben")
@@ -229,6 +283,8 @@ def test_csv_has_one_row_per_set(lived: Database) -> None:
     assert {r["profile"] for r in rows} == {"ben"}
     assert {int(r["session_id"]) for r in rows} == {s.id for s in sessions}
     assert rows[0]["exercise_id"] == "abdominal-drawing-in"
+    assert rows[0]["exercise"] == test_data.catalog["abdominal-drawing-in"].name
+    assert all(r["exercise"] and r["exercise"] != r["exercise_id"] for r in rows)
     assert rows[0]["completed"] == "true"
     watched = [r for r in rows if r["source"] == "camera"]
     assert len(watched) == 1
@@ -236,19 +292,43 @@ def test_csv_has_one_row_per_set(lived: Database) -> None:
     assert {(r["source"], r["faults"]) for r in rows if r is not watched[0]} == {("", "")}
 
 
-def test_calendar_lists_upcoming_sessions(lived: Database) -> None:
-    with lived.unit_of_work() as session:
-        raw = exports.export_calendar(session, now=NOW, name="ana", weeks=2)
-    calendar = Calendar.from_ical(raw)
-    assert calendar["VERSION"] == "2.0"
-    assert "backfit" in str(calendar["PRODID"])
-    events = list(calendar.walk("VEVENT"))
+def calendar_events(db: Database, test_data: f.TestData, name: str = "ana", weeks: int = 2) -> list[Any]:
+    with db.unit_of_work() as session:
+        raw = calendar.export_calendar(
+            session,
+            catalog=test_data.catalog,
+            transition_s=test_data.rules.transition_s,
+            now=NOW,
+            name=name,
+            weeks=weeks,
+        )
+    parsed = Calendar.from_ical(raw)
+    assert parsed["VERSION"] == "2.0"
+    assert "backfit" in str(parsed["PRODID"])
+    return list(parsed.walk("VEVENT"))
+
+
+def expected_minutes(db: Database, test_data: f.TestData, day_index: int, name: str = "ana") -> int:
+    """The session's minutes from its current prescriptions: work, rests and getting into position."""
+    with db.unit_of_work() as session:
+        view = profiles.current_programme(session, name)
+        keys = [i["key"] for i in view.programme.days[day_index]["items"] if i["key"] not in view.stopped]
+        seconds = sum(view.prescriptions[k].seconds() + test_data.rules.transition_s for k in keys)
+    return math.ceil(seconds / 60)
+
+
+def test_calendar_without_a_choice_uses_the_programme_days_at_the_default_time(
+    lived: Database, test_data: f.TestData
+) -> None:
+    events = calendar_events(lived, test_data)
     assert len(events) == 6  # two weeks after a Tuesday: Wed, Fri, Mon, Wed, Fri, Mon
-    first = events[0]
-    assert first.decoded("DTSTART") == (NOW + timedelta(days=1)).date()
-    assert {"UID", "DTSTAMP", "SUMMARY", "DESCRIPTION"} <= set(first)
-    assert "hip-bridge" in str(first["DESCRIPTION"])
+    starts = [e.decoded("DTSTART") for e in events]
+    assert starts[0] == datetime.combine((NOW + timedelta(days=1)).date(), time(18, 0))
+    assert all(s.tzinfo is None and (s.hour, s.minute) == (18, 0) for s in starts)  # local, floating time
+    assert {s.strftime("%a") for s in starts} == {"Mon", "Wed", "Fri"}
     assert len({str(e["UID"]) for e in events}) == 6
+    alarms = [list(e.walk("VALARM")) for e in events]
+    assert all(len(a) == 1 and a[0].decoded("TRIGGER") == timedelta(minutes=-30) for a in alarms)
 
 
 @pytest.mark.parametrize(
@@ -262,3 +342,37 @@ def test_calendar_lists_upcoming_sessions(lived: Database) -> None:
 def test_unreadable_backup_text_is_refused(raw: bytes, message: str) -> None:
     with pytest.raises(ImportRejected, match=message):
         exports.load_backup_text(raw)
+
+
+def test_calendar_events_at_the_chosen_time_last_the_session_and_name_the_exercises(
+    lived: Database, test_data: f.TestData
+) -> None:
+    with lived.unit_of_work() as session:
+        choice = schedule.parse_choice({"weekdays": "tue,thu,sat", "time_of_day": "07:30", "reminder_minutes": 15})
+        schedule.save_schedule(session, "ana", choice, now=NOW)
+    events = calendar_events(lived, test_data)
+    assert len(events) == 6  # from Tuesday itself: Tue, Thu, Sat, Tue, Thu, Sat
+    ids = set(test_data.catalog)
+    for index, event in enumerate(events):
+        start, end = event.decoded("DTSTART"), event.decoded("DTEND")
+        assert start.strftime("%a %H:%M") == ("Tue 07:30", "Thu 07:30", "Sat 07:30")[index % 3]
+        assert end - start == timedelta(minutes=expected_minutes(lived, test_data, index % 3))
+        [alarm] = event.walk("VALARM")
+        assert str(alarm["ACTION"]) == "DISPLAY"
+        assert alarm.decoded("TRIGGER") == timedelta(minutes=-15)
+        text = f"{event['SUMMARY']} {event['DESCRIPTION']}"
+        assert not {i for i in ids if i in text}, "raw ids in the event"
+        assert "does not diagnose" in text
+    with lived.unit_of_work() as session:
+        view = profiles.current_programme(session, "ana")
+        first_day = [view.prescriptions[i["key"]].exercise_id for i in view.programme.days[0]["items"]]
+    assert all(test_data.catalog[e].name in str(events[0]["DESCRIPTION"]) for e in first_day)
+
+
+def test_calendar_without_a_reminder_has_no_alarm(lived: Database, test_data: f.TestData) -> None:
+    with lived.unit_of_work() as session:
+        choice = schedule.parse_choice({"weekdays": "mon,wed,fri", "reminder_minutes": 0})
+        schedule.save_schedule(session, "ana", choice, now=NOW)
+    events = calendar_events(lived, test_data)
+    assert events
+    assert not any(list(e.walk("VALARM")) for e in events)

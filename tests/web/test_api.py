@@ -337,3 +337,34 @@ def test_the_openapi_document_describes_the_api(client: TestClient) -> None:
     paths = set(document["paths"])
     assert {"/api/exercises", "/api/intake", "/api/sessions", "/api/sessions/{performed_id}/sets"} <= paths
     assert not any(p.startswith("/sessions") or p == "/" for p in paths), "pages are not part of the API"
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "says"),
+    [
+        pytest.param({"weekdays": ["tue", "thu", "sat"], "time_of_day": "07:30"}, 200, None, id="three-days"),
+        pytest.param({"weekdays": ["mon", "tue"]}, 422, "choose 3 days, not 2", id="too-few-days"),
+        pytest.param({"weekdays": ["mon", "wed", "funday"]}, 422, "funday", id="unknown-day"),
+        pytest.param({"weekdays": ["mon", "wed", "fri"], "time_of_day": "25:00"}, 422, "HH:MM", id="bad-time"),
+        pytest.param({"weekdays": ["mon", "wed", "fri"], "reminder_minutes": -1}, 422, "reminder", id="bad-reminder"),
+    ],
+)
+def test_schedule_put(onboarded: TestClient, body: dict[str, Any], status: int, says: str | None) -> None:
+    before = onboarded.get("/api/schedule").json()
+    assert before["chosen"] is False
+    response = onboarded.put("/api/schedule", json=body)
+    assert response.status_code == status, response.text
+    after = onboarded.get("/api/schedule").json()
+    if status == 200:
+        assert after == response.json()
+        assert (after["weekdays"], after["time_of_day"], after["chosen"]) == (body["weekdays"], "07:30", True)
+        days = [d["weekday"] for d in onboarded.get("/api/programme").json()["days"]]
+        assert days == body["weekdays"]
+    else:
+        assert says in response.text
+        assert after == before
+
+
+def test_schedule_before_an_intake_is_not_found(client: TestClient) -> None:
+    assert client.get("/api/schedule").status_code == 404
+    assert client.put("/api/schedule", json={"weekdays": ["mon"]}).status_code == 404

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -63,11 +64,37 @@ class Catalog(Mapping[str, Exercise]):
     def __hash__(self) -> int:
         return id(self)
 
+    def suggestions(self, wrong: str, limit: int = 3) -> list[str]:
+        """Ids close to a mistyped id, name or alias (difflib ratio 0.6 or more), closest first."""
+        wanted = "-".join(wrong.strip().lower().replace("_", " ").split())
+        spellings: dict[str, str] = {}
+        for ex in self.exercises.values():
+            for spelling in (ex.id, ex.name, *ex.aliases):
+                spellings.setdefault("-".join(spelling.lower().split()), ex.id)
+        found: list[str] = []
+        for match in difflib.get_close_matches(wanted, spellings, n=limit * 3, cutoff=0.6):
+            if spellings[match] not in found:
+                found.append(spellings[match])
+        return found[:limit]
+
+    def did_you_mean(self, wrong: str) -> str:
+        """ "did you mean 'x'?" (with other close ids) for a mistyped id, or "" when none is close."""
+        close = self.suggestions(wrong)
+        if not close:
+            return ""
+        others = f" (also close: {', '.join(repr(c) for c in close[1:])})" if len(close) > 1 else ""
+        return f"did you mean {close[0]!r}?{others}"
+
+    def unknown_id_message(self, exercise_id: str) -> str:
+        """ "unknown exercise id 'x'", with "did you mean ...?" when some id is close."""
+        hint = self.did_you_mean(exercise_id)
+        return f"unknown exercise id {exercise_id!r}" + (f": {hint}" if hint else "")
+
     def get_or_raise(self, exercise_id: str) -> Exercise:
         try:
             return self.exercises[exercise_id]
         except KeyError:
-            raise CatalogError(f"unknown exercise id '{exercise_id}' (try `backfit exercises`)") from None
+            raise CatalogError(f"{self.unknown_id_message(exercise_id)} (`backfit exercises` lists them)") from None
 
     def ladder(self, family: Family) -> list[Exercise]:
         """The family's exercises from easiest to hardest."""

@@ -120,9 +120,6 @@ class CameraCheck(Strict):
     def passes(self, value: float) -> bool:
         return value <= self.bound if self.op == "<=" else value >= self.bound
 
-    def describe(self) -> str:
-        return f"{self.quantity.value} {self.op} {self.bound:g} ({self.view.value} view)"
-
 
 class Cue(Strict):
     text: str = Field(min_length=3)
@@ -298,7 +295,8 @@ class Exercise(Strict):
                 raise ValueError(f"cues[{i}]: a camera check needs an analysis section (the camera cannot follow it)")
             problem = self.analysis.check_can_fail_and_pass(cue.camera)
             if problem is not None:
-                raise ValueError(f"cues[{i}].camera ({cue.camera.describe()}): {problem}")
+                check = cue.camera
+                raise ValueError(f"cues[{i}].camera ({check.quantity.value} {check.op} {check.bound:g}): {problem}")
         return self
 
     @property

@@ -12,6 +12,7 @@ from backfit.cli import evaluate as _evaluate  # noqa: F401
 from backfit.cli import plan as _plan  # noqa: F401
 from backfit.cli import records as _records  # noqa: F401  (checkin, history, progress, export, import)
 from backfit.cli import session as _session  # noqa: F401
+from backfit.cli import settings as _settings  # noqa: F401
 from backfit.cli import web as _web  # noqa: F401
 from backfit.cli.app import app, err_console
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 import typer
-from rich.table import Table
 
 from backfit.adapters.errors import (
     NoPersonError,
@@ -19,6 +18,7 @@ from backfit.adapters.errors import (
 )
 from backfit.catalog import CatalogError, load_catalog
 from backfit.cli.app import ExitCode, app, console, err_console, fail, print_json
+from backfit.cli.tables import Column, records
 from backfit.pose import AnalysisReport, NotAnalyzableError
 from backfit.services.analysis import VideoAnalysis, WrongExerciseError, analyze_video
 
@@ -48,11 +48,24 @@ def print_report(report: AnalysisReport) -> None:
         highlight=False,
     )
     if report.repetitions:
-        table = Table("rep", "start s", "end s", f"peak {report.signal}", "measures at the peak")
-        for r in report.repetitions:
-            measures = ", ".join(f"{k} {v:.1f}" for k, v in r.measures.items() if k != report.signal)
-            table.add_row(str(r.index), f"{r.start:.2f}", f"{r.end:.2f}", f"{r.peak_value:.1f}", measures)
-        console.print(table)
+        columns = [
+            Column("rep"),
+            Column("start s"),
+            Column("end s"),
+            Column(f"peak {report.signal}", wrap=True, min_width=6),
+            Column("measures at the peak", wrap=True),
+        ]
+        rows = [
+            [
+                str(r.index),
+                f"{r.start:.2f}",
+                f"{r.end:.2f}",
+                f"{r.peak_value:.1f}",
+                ", ".join(f"{k} {v:.1f}" for k, v in r.measures.items() if k != report.signal),
+            ]
+            for r in report.repetitions
+        ]
+        console.print(records(console, columns, rows))
     for h in report.holds:
         console.print(f"hold {h.start:.2f}-{h.end:.2f} s: {h.duration:.1f} s", highlight=False)
     for f in report.faults:

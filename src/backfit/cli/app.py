@@ -12,11 +12,7 @@ from pydantic import BaseModel
 from rich.console import Console
 
 from backfit import __version__
-
-DISCLAIMER = (
-    "backfit supports your exercise; it does not diagnose. It is not medical advice: "
-    "see a clinician about pain that is severe, spreading or not settling."
-)
+from backfit.services.safety import DISCLAIMER
 
 app = typer.Typer(
     name="backfit",
@@ -78,7 +74,10 @@ def start() -> None:
     """Say what backfit is and how to begin (what `make run` shows)."""
     console.print(f"[bold]backfit[/]: a coach for a hamstrings-and-low-back routine.\n[yellow]{DISCLAIMER}[/]")
     console.print(
-        "Begin with [bold]backfit intake[/] (the questions and the red-flag screen), then "
-        "[bold]backfit plan[/] for your programme. [bold]backfit exercises[/] lists the routine; "
-        "[bold]backfit --help[/] lists every command."
+        "The easiest way in is the web coach: run [bold]backfit web[/] and open the address it prints "
+        "in your browser (it runs on this computer only; nothing is sent anywhere).\n"
+        "In the terminal: begin with [bold]backfit intake[/] (the questions and the red-flag screen), then "
+        "[bold]backfit plan[/] for your programme and [bold]backfit session[/] to do one. "
+        "[bold]backfit exercises[/] lists the routine; [bold]backfit --help[/] lists every command.",
+        highlight=False,
     )

@@ -9,8 +9,11 @@ from rich.table import Table
 
 from backfit.catalog import CatalogError, Equipment, Exercise, Kind, Position, load_catalog
 from backfit.catalog.schema import Family
+from backfit.catalog.wording import check_in_words
 from backfit.cli.app import ExitCode, app, console, fail, print_json
+from backfit.cli.tables import Column, records
 from backfit.plan.model import Prescription
+from backfit.services.wording import dose_in_words
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")]
 
@@ -28,6 +31,16 @@ def exercise_summary(ex: Exercise) -> dict[str, object]:
     }
 
 
+def equipment_words(ex: Exercise) -> str:
+    used = [e.value for e in ex.equipment if e is not Equipment.none]
+    return " and ".join(used) if used else "no equipment"
+
+
+def camera_words(ex: Exercise) -> str:
+    count = len(ex.camera_cues)
+    return f"{count} camera check{'s' if count != 1 else ''}" if count else "no camera check"
+
+
 @app.command()
 def exercises(
     equipment: Annotated[Equipment | None, typer.Option(help="Only exercises using this equipment.")] = None,
@@ -41,21 +54,23 @@ def exercises(
     if json:
         print_json([exercise_summary(ex) for ex in found])
         return
-    table = Table(title=f"{len(found)} exercise(s)")
-    table.add_column("id", no_wrap=True)
-    for column in ("name", "ladder", "position", "equipment", "kind", "camera"):
-        table.add_column(column)
-    for ex in found:
-        table.add_row(
+    columns = [
+        Column("id"),
+        Column("name", wrap=True, min_width=14),
+        Column("ladder"),
+        Column("details", wrap=True, min_width=14),
+    ]
+    rows = [
+        [
             ex.id,
             ex.name,
             f"{ex.ladder.family.value} {ex.ladder.step}",
-            ex.position.value,
-            ", ".join(e.value for e in ex.equipment),
-            ex.kind.value,
-            str(len(ex.camera_cues)) if ex.camera_cues else "-",
-        )
-    console.print(table)
+            f"{ex.position.value}, {ex.kind.value}, {equipment_words(ex)}; {camera_words(ex)}",
+        ]
+        for ex in found
+    ]
+    console.print(records(console, columns, rows, title=f"{len(found)} exercise(s), in ladder order"))
+    console.print("[dim]`backfit show ID` shows one in full.[/]")
 
 
 @app.command()
@@ -74,28 +89,40 @@ def show(
         return
     console.print(f"[bold]{ex.name}[/]  ({ex.id})", highlight=False)
     if ex.aliases:
-        console.print(f"also called: {', '.join(ex.aliases)}")
+        console.print(f"also called: {', '.join(ex.aliases)}", highlight=False)
     console.print(
-        f"{ex.kind.value}; {ex.position.value}; equipment: {', '.join(e.value for e in ex.equipment)}; "
-        f"targets: {', '.join(ex.targets)}"
+        f"{ex.kind.value}; {ex.position.value}; {equipment_words(ex)}; works: {', '.join(ex.targets)}",
+        highlight=False,
     )
     console.print("\n[bold]Steps[/]")
-    for number, step in enumerate(ex.steps, 1):
-        console.print(f" {number}. {step}", highlight=False)
-    console.print("\n[bold]Cues[/]  ([cyan]camera[/] = checked through the camera)")
-    for cue in ex.cues:
-        check = f"  [cyan]camera: {cue.camera.describe()}[/]" if cue.camera else ""
-        console.print(f" - {cue.text}{check}", highlight=False)
+    console.print(bullets([(f"{n}.", step) for n, step in enumerate(ex.steps, 1)]))
+    console.print("\n[bold]Cues[/]")
+    console.print(
+        bullets(
+            [
+                ("-", cue.text + (f"\n[cyan]{check_in_words(cue.camera, ex)}[/]" if cue.camera else ""))
+                for cue in ex.cues
+            ]
+        )
+    )
     if ex.faults:
         console.print("\n[bold]Common faults[/]")
-        for fault in ex.faults:
-            console.print(f" - {fault.text} [dim]Fix:[/] {fault.fix}", highlight=False)
-    console.print(f"\n[bold]Dosage[/]  {Prescription.default_for(ex).summary()}", highlight=False)
+        console.print(bullets([("-", f"{fault.text} [dim]Fix:[/] {fault.fix}") for fault in ex.faults]))
+    console.print(f"\n[bold]Dose to start[/]: {dose_in_words(Prescription.default_for(ex))}", highlight=False)
     ladder = catalog.ladder(ex.ladder.family)
     rungs = " -> ".join(f"[bold]{e.id}[/]" if e.id == ex.id else e.id for e in ladder)
-    console.print(f"[bold]Ladder[/] ({ex.ladder.family.value})  {rungs}", highlight=False)
+    console.print(f"[bold]Ladder[/] ({ex.ladder.family.value}): {rungs}", highlight=False)
     if ex.safety:
         console.print("\n[bold yellow]Safety[/]")
-        for note in ex.safety:
-            console.print(f" - {note}", highlight=False)
+        console.print(bullets([("-", note) for note in ex.safety]))
     console.print(f"\n[dim]{ex.source}[/]", highlight=False)
+
+
+def bullets(items: list[tuple[str, str]]) -> Table:
+    """Marked items whose wrapped lines stay indented under their text."""
+    grid = Table.grid(padding=(0, 1), pad_edge=False)
+    grid.add_column(no_wrap=True, justify="right")
+    grid.add_column()
+    for marker, text in items:
+        grid.add_row(marker, text)
+    return grid

@@ -10,12 +10,14 @@ from pathlib import Path
 
 import typer
 from rich.prompt import IntPrompt
-from rich.table import Table
 
+from backfit.catalog.schema import Exercise
 from backfit.cli.app import ExitCode, app, console, fail, print_json
 from backfit.cli.common import PROFILE_HELP, services
-from backfit.services import charts, checkins, exports, history, profiles
-from backfit.services.runtime import utc_now
+from backfit.cli.tables import Column, records
+from backfit.services import calendar, charts, checkins, exports, history, profiles
+from backfit.services.runtime import programme_rules_for, utc_now
+from backfit.services.wording import exercise_name
 from backfit.store import ImportRejected, NotFound
 from backfit.store.private import write_private
 
@@ -62,7 +64,8 @@ def checkin(
                 )
                 console.print(f"Morning pain {morning}/10 stored for the last session.")
                 for d in revised:
-                    console.print(f"  Revised: {d.after['exercise_id']}: {d.action}. {' '.join(d.reasons)}")
+                    named = exercise_name(svc.catalog, d.after["exercise_id"])
+                    console.print(f"  Revised: {named}: {d.action}. {' '.join(d.reasons)}", highlight=False)
             due = checkins.psfs_due(session, now=now, name=profile)
             if interactive and due:
                 for activity in checkins.psfs_activities(session, profile):
@@ -87,24 +90,28 @@ def history_command(
 ) -> None:
     """Past sessions: sets done, pain before, after and the next morning, and what changed."""
     with services() as svc, svc.db.unit_of_work() as session:
-        rows = history.history(session, profile, limit=limit)
+        rows_found = history.history(session, profile, limit=limit)
     if as_json:
-        print_json([asdict(r) for r in rows])
+        print_json([asdict(r) for r in rows_found])
         return
-    if not rows:
+    if not rows_found:
         console.print("No sessions yet: start one with `backfit session`.")
         return
-    table = Table("date", "status", "sets", "pain before/after/morning", "changes", title=f"History of {profile}")
-    for r in rows:
+    columns = [
+        Column("date"),
+        Column("status", wrap=True, min_width=9),
+        Column("sets"),
+        Column("pain before/after/morning", wrap=True, min_width=7),
+        Column("changes", wrap=True, min_width=20),
+    ]
+    rows = []
+    for r in rows_found:
         pains = "/".join("-" if p is None else str(p) for p in (r.pain_start, r.pain_end, r.pain_next_morning))
-        table.add_row(
-            f"{r.started_at:%Y-%m-%d %H:%M}",
-            r.status.replace("_", " "),
-            f"{r.sets_done}/{r.sets_planned}",
-            pains,
-            "; ".join(r.decisions),
-        )
-    console.print(table)
+        rows.append(
+            [f"{r.started_at:%Y-%m-%d %H:%M}", r.status.replace("_", " "), f"{r.sets_done}/{r.sets_planned}", pains,
+             "; ".join(r.decisions)]
+        )  # fmt: skip
+    console.print(records(console, columns, rows, title=f"History of {profile}"))
 
 
 @app.command()
@@ -123,30 +130,65 @@ def progress(
         console.print(str(path))
 
 
+def handout_figure(exercise: Exercise) -> str:
+    """The exercise's key pose (its last keyframe), still, for print."""
+    from backfit.web.illustration import figure_svg  # the drawing lives with the web pages
+
+    return figure_svg(exercise, animate=False)
+
+
 class ExportFormat(StrEnum):
     json = "json"
     csv = "csv"
     ics = "ics"
+    pdf = "pdf"
 
 
 @app.command()
 def export(
     fmt: ExportFormat = typer.Option(
-        ExportFormat.json, "--format", help="json: complete backup; csv: sets; ics: calendar."
+        ExportFormat.json,
+        "--format",
+        help="json: complete backup; csv: sets; ics: calendar; pdf: a printable handout of the programme.",
     ),
     out: Path | None = typer.Option(None, "--out", help="Write here instead of standard output."),
     profile: str = typer.Option(profiles.DEFAULT_PROFILE, "--profile", help=PROFILE_HELP),
 ) -> None:
-    """Export a complete JSON backup, the sets as CSV, or upcoming sessions as iCalendar."""
+    """Export a complete JSON backup, the sets as CSV, upcoming sessions as iCalendar, or the
+    programme as a printable PDF handout (figures, doses in words, steps, cues, safety notes)."""
     now = utc_now()
+    if fmt is ExportFormat.pdf and out is None and sys.stdout.isatty():
+        fail("a PDF is not for the terminal: write it to a file with --out handout.pdf", ExitCode.usage)
     with services() as svc, svc.db.unit_of_work() as session:
         if fmt is ExportFormat.json:
             data = (json.dumps(exports.export_backup(session, now=now), indent=1, ensure_ascii=False) + "\n").encode()
         elif fmt is ExportFormat.csv:
             data = exports.export_sets_csv(session, profile).encode()
-        else:
+        elif fmt is ExportFormat.pdf:
+            from backfit.services import handout  # fpdf2 and the fonts load only for a PDF
+
+            rules = programme_rules_for(svc.settings, svc.catalog)
             try:
-                data = exports.export_calendar(session, now=now, name=profile)
+                data = handout.programme_handout(
+                    session,
+                    catalog=svc.catalog,
+                    transition_s=rules.transition_s,
+                    figure=handout_figure,
+                    today=now.date(),
+                    name=profile,
+                )
+            except profiles.NoProgramme as exc:
+                fail(
+                    f"no programme to print: {exc}", ExitCode.blocked if "clinician" in str(exc) else ExitCode.not_found
+                )
+            except NotFound as exc:
+                fail(str(exc), ExitCode.not_found)
+        else:
+            rules = programme_rules_for(svc.settings, svc.catalog)
+            try:
+                data = calendar.export_calendar(
+                    session, catalog=svc.catalog, transition_s=rules.transition_s, now=now, name=profile
+                )
             except NotFound as exc:
                 fail(str(exc), ExitCode.not_found)
     if out is None:

@@ -13,13 +13,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from rich.live import Live
 from rich.prompt import Confirm, IntPrompt
 
+from backfit.catalog.loader import Catalog
 from backfit.cli.app import ExitCode, app, console, fail
 from backfit.cli.common import PROFILE_HELP, Services, services
 from backfit.cli.keys import Keys
 from backfit.cli.session_view import render
 from backfit.services import files, profiles, sessions
 from backfit.services.runtime import utc_now
+from backfit.services.wording import exercise_name
 from backfit.session.engine import Event, ExerciseAnswered, FinishedSet, Phase, SessionEngine, Snapshot
+from backfit.session.keys import action_for
 from backfit.store.models import ProgressionDecision
 
 
@@ -49,9 +52,10 @@ class Speaker:
         if wanted and self.program is None:
             console.print("[yellow]--speak: espeak-ng is not installed (not on PATH); going on without speech.[/]")
         self._last = ""
+        self.muted = False
 
     def say(self, text: str) -> None:
-        if self.program and text != self._last:
+        if self.program and not self.muted and text != self._last:
             self._last = text
             subprocess.Popen([self.program, text], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -76,13 +80,14 @@ def _ask_int(question: str, low: int = 0, high: int = 10) -> int:
         console.print(f"Please answer {low}-{high}.")
 
 
-def _print_decisions(decisions: list[ProgressionDecision]) -> None:
+def _print_decisions(decisions: list[ProgressionDecision], catalog: Catalog) -> None:
     if not decisions:
         return
     console.print("[bold]Next time:[/]")
     for d in decisions:
         what = d.change or "same dose"
-        console.print(f"  {d.after['exercise_id']}: {d.action} ({what}). {' '.join(d.reasons)}")
+        named = exercise_name(catalog, d.after["exercise_id"])
+        console.print(f"  {named}: {d.action} ({what}). {' '.join(d.reasons)}", highlight=False)
 
 
 class Driver:
@@ -136,14 +141,20 @@ class Driver:
             engine.skip_exercise()
 
     def key_commands(self, engine: SessionEngine, key: str | None, snap: Snapshot) -> None:
-        if key == " ":
+        """Do what ``key`` means in the session key map (the web player's too)."""
+        action = action_for(key, "cli") if key else None
+        if action == "pause":
             engine.resume() if snap.paused else engine.pause()
-        elif key in ("\n", "\r"):
+        elif action == "done":
             engine.skip_rest() if snap.phase is Phase.rest else engine.finish_set()
-        elif key == "s":
+        elif action == "skip_rest" and snap.phase is Phase.rest:
+            engine.skip_rest()
+        elif action == "skip_exercise":
             engine.skip_exercise()
-        elif key == "q":
+        elif action == "end":
             engine.end_early()
+        elif action == "mute":
+            self.speaker.muted = not self.speaker.muted
 
     def run(self, engine: SessionEngine) -> None:
         step = 0.05 if self.speed <= 50 else 0.002
@@ -215,5 +226,5 @@ def session(
                 db_session, open_one.id, catalog=svc.catalog, pain_end=pain_end, now=utc_now()
             )
         console.print(f"Session {finished.status.replace('_', ' ')}: {driver.sets_done} set(s) stored in this run.")
-        _print_decisions(finished.decisions)
+        _print_decisions(finished.decisions, svc.catalog)
         console.print("[dim]Tomorrow morning, rate your pain: `backfit checkin --morning N`.[/]")

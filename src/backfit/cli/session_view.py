@@ -9,8 +9,9 @@ from rich.table import Table
 from rich.text import Text
 
 from backfit.session.engine import Phase, Snapshot
+from backfit.session.keys import keys_help
 
-KEYS_HELP = "[Enter] set done / skip rest   [Space] pause / resume   [s] skip exercise   [q] end session"
+KEYS_HELP = keys_help("cli")
 
 DIGITS = {
     "0": ["███", "█ █", "█ █", "█ █", "███"],
@@ -64,7 +65,7 @@ def render(snap: Snapshot, total_items: int) -> RenderableType:
         parts.append(Text("Rest - next set in:", style="bold cyan"))
         parts.append(Text(big(clock_text(snap.remaining_s)), style="bold cyan"))
     if snap.paused:
-        parts.append(Text("PAUSED - press Space to go on", style="bold yellow"))
+        parts.append(Text("PAUSED - press P to go on", style="bold yellow"))
     if snap.item is not None and snap.item.cues:
         cues = Table.grid(padding=(0, 1))
         for cue in snap.item.cues[:4]:

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from backfit.cli.app import DISCLAIMER, ExitCode, app, console, fail
+from backfit.cli.app import ExitCode, app, console, fail
+from backfit.services.safety import DISCLAIMER
 from backfit.settings import get_settings
 from backfit.store.errors import StoreError
 

@@ -5,12 +5,14 @@ backup holds nothing the app itself would refuse to store (and no page fails on 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
 
 from backfit.catalog.schema import Equipment
 from backfit.plan.intake import Intake, RedFlag
+from backfit.services import schedule
 from backfit.services import values as v
 
 MAX_JSON_DEPTH = 16
@@ -104,6 +106,33 @@ COLUMN_TYPES: dict[tuple[str, str], TypeAdapter[Any]] = {
 """Columns whose values have a range or a shape beyond their SQL type."""
 
 
+def _check_weekdays(value: Any) -> None:
+    if not isinstance(value, list) or not value:
+        raise ValueError("not a list of days")
+    if list(schedule.parse_choice({"weekdays": value}).weekdays) != value:
+        raise ValueError("not day codes in week order")
+
+
+def _check_time_of_day(value: Any) -> None:
+    if (
+        not isinstance(value, str)
+        or schedule.parse_choice({"weekdays": ["mon"], "time_of_day": value}).time_text != value
+    ):
+        raise ValueError("not a time of day written HH:MM")
+
+
+def _check_reminder(value: Any) -> None:
+    schedule.parse_choice({"weekdays": ["mon"], "reminder_minutes": value})
+
+
+COLUMN_CHECKS: dict[tuple[str, str], Callable[[Any], None]] = {
+    ("schedule_preferences", "weekdays"): _check_weekdays,
+    ("schedule_preferences", "time_of_day"): _check_time_of_day,
+    ("schedule_preferences", "reminder_minutes"): _check_reminder,
+}
+"""Columns checked by the same parser that reads a person's choice (the schedule), not by a type."""
+
+
 def check_json(value: Any, depth: int = 0) -> None:
     """Any JSON value: nested at most :data:`MAX_JSON_DEPTH` deep, integers that fit 64 bits,
     finite numbers, text without control characters (raises ValueError)."""
@@ -130,6 +159,9 @@ def check_json(value: Any, depth: int = 0) -> None:
 def check_column(table: str, column: str, value: Any) -> None:
     """Raise ValueError when ``value`` is not one the app would store in ``table.column``."""
     check_json(value)
+    check = COLUMN_CHECKS.get((table, column))
+    if check is not None:
+        check(value)
     adapter = COLUMN_TYPES.get((table, column))
     if adapter is None:
         return

@@ -7,7 +7,7 @@ import csv
 import io
 import json
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Boolean, Date, Float, Integer, String, Table, Text, delete, func, insert, select, text
@@ -18,11 +18,9 @@ from sqlalchemy.types import JSON
 from backfit import __version__
 from backfit.services.backup_rows import check_column
 from backfit.services.faults import stored_faults, summarise
-from backfit.services.profiles import DEFAULT_PROFILE, prescription_of
-from backfit.store import repositories as repo
 from backfit.store.database import head_revision
 from backfit.store.errors import ImportRejected
-from backfit.store.models import Base, PerformedSession, Profile, ScheduledSession, SetRecord
+from backfit.store.models import Base, PerformedSession, Profile, SetRecord
 from backfit.store.types import UTCDateTime
 
 BACKUP_FORMAT = "backfit-backup"
@@ -31,6 +29,7 @@ CSV_COLUMNS = [
     "profile",
     "session_id",
     "session_started_at",
+    "exercise",
     "exercise_id",
     "item_index",
     "set_index",
@@ -139,9 +138,15 @@ def _unchanged(tables: dict[str, Any]) -> dict[str, Any]:
     return tables
 
 
+def _profiles_gain_schedule_preferences(tables: dict[str, Any]) -> dict[str, Any]:
+    """0003 -> 0005: no schedule was chosen before it (the table is new and empty, as the migration leaves it)."""
+    return {**tables, "schedule_preferences": []}
+
+
 BACKUP_UPGRADES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     "0001": ("0002", _sets_gain_source_and_faults),
     "0002": ("0003", _unchanged),
+    "0003": ("0005", _profiles_gain_schedule_preferences),
 }
 """Schema revision of an older backup -> (the next revision, how its tables become that revision's).
 
@@ -235,10 +240,18 @@ def load_backup_text(raw: bytes) -> Any:
         raise ImportRejected("not a backfit backup: its JSON nests far too deep") from None
 
 
+def _performed_name(plan: list[Any], row: SetRecord) -> str:
+    """The exercise's name as the session showed it (its plan is frozen at the start), else its id."""
+    if 0 <= row.item_index < len(plan) and isinstance(plan[row.item_index], dict):
+        return str(plan[row.item_index].get("name") or row.exercise_id)
+    return row.exercise_id
+
+
 def export_sets_csv(session: Session, name: str | None = None) -> str:
-    """Every stored set as CSV (one profile, or all when ``name`` is None)."""
+    """Every stored set as CSV (one profile, or all when ``name`` is None): the exercise by name,
+    with its catalog id in the next column for scripts."""
     query = (
-        select(Profile.name, PerformedSession.started_at, SetRecord)
+        select(Profile.name, PerformedSession.started_at, PerformedSession.plan, SetRecord)
         .join(PerformedSession, PerformedSession.id == SetRecord.performed_session_id)
         .join(Profile, Profile.id == PerformedSession.profile_id)
         .order_by(PerformedSession.started_at, SetRecord.id)
@@ -248,12 +261,13 @@ def export_sets_csv(session: Session, name: str | None = None) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for profile_name, started, s in session.execute(query):
+    for profile_name, started, plan, s in session.execute(query):
         writer.writerow(
             [
                 profile_name,
                 s.performed_session_id,
                 _dump_value(started),
+                _performed_name(plan, s),
                 s.exercise_id,
                 s.item_index,
                 s.set_index,
@@ -269,47 +283,3 @@ def export_sets_csv(session: Session, name: str | None = None) -> str:
             ]
         )
     return out.getvalue()
-
-
-def export_calendar(session: Session, *, now: datetime, name: str = DEFAULT_PROFILE, weeks: int = 8) -> bytes:
-    """Upcoming scheduled sessions as an RFC 5545 iCalendar (all-day events)."""
-    from icalendar import Calendar, Event
-
-    profile = repo.require_profile(session, name)
-    programme = repo.active_programme(session, profile.id)
-    calendar = Calendar()
-    calendar.add("prodid", f"-//backfit//backfit {__version__}//EN")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", f"backfit: {name}")
-    if programme is None:
-        return bytes(calendar.to_ical())
-    current = repo.prescriptions(session, programme.id)
-    performed = select(PerformedSession.scheduled_session_id).where(PerformedSession.scheduled_session_id.is_not(None))
-    upcoming = session.scalars(
-        select(ScheduledSession)
-        .where(
-            ScheduledSession.programme_id == programme.id,
-            ScheduledSession.scheduled_on >= now.date(),
-            ScheduledSession.scheduled_on < now.date() + timedelta(weeks=weeks),
-            ScheduledSession.id.not_in(performed),
-        )
-        .order_by(ScheduledSession.scheduled_on)
-    )
-    for scheduled in upcoming:
-        items = programme.days[scheduled.day_index]["items"]
-        lines = [
-            f"{current[i['key']].exercise_id}: {prescription_of(current[i['key']]).summary()}"
-            for i in items
-            if i["key"] in current and not current[i["key"]].stopped
-        ]
-        event = Event()
-        event.add("uid", f"backfit-{profile.id}-{scheduled.id}@backfit.local")
-        event.add("dtstamp", now.astimezone(UTC))
-        event.add("dtstart", scheduled.scheduled_on)
-        event.add("dtend", scheduled.scheduled_on + timedelta(days=1))
-        event.add("summary", f"backfit session ({len(lines)} exercises, about {programme.minutes_budget} min)")
-        event.add("description", "\n".join(lines))
-        event.add("transp", "TRANSPARENT")
-        calendar.add_component(event)
-    return bytes(calendar.to_ical())

@@ -14,6 +14,7 @@ from backfit.plan.generator import RedFlagBlocked, build_programme
 from backfit.plan.intake import Intake, screen
 from backfit.plan.model import Prescription
 from backfit.plan.rules import WEEKDAYS, ProgrammeRules
+from backfit.services.schedule import days_reason, is_days_reason, weekdays_for_new_programme
 from backfit.store import repositories as repo
 from backfit.store.errors import NotFound as NotFound  # re-exported for callers of this module
 from backfit.store.models import (
@@ -137,12 +138,17 @@ def store_programme(
             first.setdefault(key, planned.prescription)
             items.append({"key": key, "slot": planned.slot, "reason": planned.reason})
         days.append({"weekday": plan.weekday, "items": items, "notes": list(plan.notes)})
+    generated = [d["weekday"] for d in days]
+    chosen = weekdays_for_new_programme(session, profile.id, generated, now=now)
+    days = [{**day, "weekday": weekday} for day, weekday in zip(days, chosen, strict=True)]
+    moved = chosen != generated
+    reasons = [days_reason(tuple(chosen)) if moved and is_days_reason(r) else r for r in programme.reasons]
     row = ProgrammeRecord(
         profile_id=profile.id,
         intake_id=record.id,
         active=True,
         minutes_budget=programme.minutes_budget,
-        reasons=list(programme.reasons),
+        reasons=reasons,
         days=days,
         owned_equipment=sorted(e.value for e in intake.equipment),
         created_at=now,

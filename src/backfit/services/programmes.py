@@ -8,6 +8,7 @@ from pydantic import BaseModel
 from backfit.catalog.loader import Catalog
 from backfit.plan.model import Prescription, Programme
 from backfit.services.profiles import ProgrammeView
+from backfit.services.wording import dose_in_words
 
 
 class PlannedItemRead(BaseModel):
@@ -15,6 +16,7 @@ class PlannedItemRead(BaseModel):
     exercise_id: str
     name: str
     dose: str
+    dose_words: str
     sets: int
     reps: int | None
     hold_s: int | None
@@ -46,6 +48,7 @@ def item_read(
         exercise_id=p.exercise_id,
         name=catalog[p.exercise_id].name,
         dose=p.summary(),
+        dose_words=dose_in_words(p),
         sets=p.sets,
         reps=p.reps,
         hold_s=p.hold_s,

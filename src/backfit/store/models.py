@@ -224,3 +224,15 @@ class ProgressionDecision(Base):
     family: Mapped[str] = mapped_column(String(40))
     step: Mapped[int] = mapped_column(doc="Ladder step of the exercise after the decision.")
     decided_at: Mapped[datetime]
+
+
+class SchedulePreference(Base):
+    """When a person wants to exercise: weekdays, a local time of day and a reminder lead."""
+
+    __tablename__ = "schedule_preferences"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"), unique=True)
+    weekdays: Mapped[list[Any]] = mapped_column(doc="Day names ('mon' ... 'sun') in week order, one per session.")
+    time_of_day: Mapped[str] = mapped_column(String(5), doc="Local wall-clock time, 'HH:MM' (24-hour).")
+    reminder_minutes: Mapped[int] = mapped_column(doc="Minutes before the session for the calendar alarm; 0 = none.")
+    updated_at: Mapped[datetime]

@@ -68,14 +68,24 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
     from backfit.store.errors import DatabaseUnavailable, ImportRejected, NotFound
     from backfit.web import live
     from backfit.web.errors import conflict_error, domain_error, http_error, validation_error
-    from backfit.web.routes import api, library, onboarding, progress, sessions, settings_pages
+    from backfit.web.routes import (
+        api,
+        handout,
+        library,
+        onboarding,
+        progress,
+        schedule_api,
+        schedule_page,
+        sessions,
+        settings_pages,
+    )
 
     app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(IntegrityError, conflict_error)
     for error in (NotFound, Rejected, ImportRejected, DatabaseUnavailable):
         app.add_exception_handler(error, domain_error)
-    for module in (onboarding, library, sessions, progress, settings_pages, api):
+    for module in (onboarding, library, sessions, progress, settings_pages, schedule_page, handout, api, schedule_api):
         app.include_router(module.router)
     live.install(app)
 

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backfit.catalog.loader import Catalog
+from backfit.catalog.wording import check_in_words
 from backfit.plan.rules import ProgrammeRules
 from backfit.services.runtime import catalog_for, open_store, programme_rules_for, utc_now
 from backfit.settings import Settings
@@ -67,6 +68,7 @@ class AppState:
         self.chart_cache = ChartCache()
         self.templates = Jinja2Templates(directory=TEMPLATES)
         self.templates.env.globals["figure_svg"] = figure_svg
+        self.templates.env.globals["check_in_words"] = check_in_words
         self.templates.env.globals["catalog"] = self.catalog
         self.templates.env.globals["url_for"] = url_path_for
         self.templates.env.globals["csrf_token"] = page_csrf_token

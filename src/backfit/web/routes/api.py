@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from backfit.catalog.schema import Exercise
 from backfit.plan.intake import Intake, screen
-from backfit.services import checkins, exports, player, profiles, sessions
+from backfit.services import calendar, checkins, exports, player, profiles, sessions
 from backfit.services.history import SessionSummary, history
 from backfit.services.programmes import programme_read
 from backfit.store.errors import NotFound
@@ -70,7 +70,7 @@ def get_exercise(state: State, exercise_id: str) -> Exercise:
     """One exercise record: steps, cues, dosage, ladder, safety notes, keyframes."""
     exercise = state.catalog.get(exercise_id)
     if exercise is None:
-        raise HTTPException(404, f"unknown exercise id '{exercise_id}'")
+        raise HTTPException(404, state.catalog.unknown_id_message(exercise_id))
     return exercise
 
 
@@ -222,7 +222,9 @@ def export(state: State, format: Literal["json", "csv", "ics"] = "json") -> Resp
         elif format == "csv":
             body = exports.export_sets_csv(session).encode()
         else:
-            body = exports.export_calendar(session, now=state.now())
+            body = calendar.export_calendar(
+                session, catalog=state.catalog, transition_s=state.rules.transition_s, now=state.now()
+            )
     filename = f"backfit-{state.now():%Y%m%d}.{format}"
     return Response(
         body, media_type=EXPORT_TYPES[format], headers={"Content-Disposition": f'attachment; filename="{filename}"'}

@@ -77,7 +77,11 @@ def library(request: Request, state: State, query: Search) -> Any:
 def exercise_page(request: Request, state: State, exercise_id: str) -> Any:
     exercise = state.catalog.get(exercise_id)
     if exercise is None:
-        raise HTTPException(404, f"There is no exercise '{exercise_id}' in the routine.")
+        hint = state.catalog.did_you_mean(exercise_id)
+        raise HTTPException(
+            404,
+            f"There is no exercise '{exercise_id}' in the routine." + (f" {hint[0].upper()}{hint[1:]}" if hint else ""),
+        )
     return state.render(
         request,
         "exercise.html",

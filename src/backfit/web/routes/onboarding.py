@@ -12,6 +12,7 @@ from backfit.plan.intake import EXPERIENCE_QUESTION, RED_FLAG_QUESTIONS, Experie
 from backfit.services import profiles
 from backfit.services.files import describe_validation_error
 from backfit.services.programmes import programme_read
+from backfit.services.schedule import schedule_for
 from backfit.web.state import AppState, app_state
 
 router = APIRouter(include_in_schema=False)
@@ -147,5 +148,8 @@ def programme_page(request: Request, state: State) -> Any:
         except profiles.NotFound:
             return RedirectResponse("/intake", status_code=303)
         return state.render(
-            request, "programme.html", programme=programme_read(view, state.catalog, state.rules.transition_s)
+            request,
+            "programme.html",
+            programme=programme_read(view, state.catalog, state.rules.transition_s),
+            when=schedule_for(session, profiles.DEFAULT_PROFILE).choice.describe(),
         )

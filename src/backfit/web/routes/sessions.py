@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse
 from backfit.services import player, profiles, sessions
 from backfit.services.history import session_faults
 from backfit.services.programmes import programme_read
+from backfit.session.keys import keys_json
 from backfit.store.errors import NotFound
 from backfit.web.state import AppState, app_state
 from backfit.web.views import decisions_read
@@ -74,7 +75,7 @@ def player_page(request: Request, state: State, performed_id: SessionId) -> Any:
             raise HTTPException(404, str(exc)) from None
         if performed.status != "in_progress":
             return RedirectResponse(f"/sessions/{performed_id}/summary", status_code=303)
-    return state.render(request, "player.html", session_id=performed_id)
+    return state.render(request, "player.html", session_id=performed_id, session_keys=keys_json("web"))
 
 
 @router.get("/sessions/{performed_id}/summary")

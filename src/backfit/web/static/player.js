@@ -607,24 +607,31 @@
     startStep();
   }
 
+  // The key map is the server's (backfit.session.keys, shared with the terminal session).
+  const keyActions = Object.fromEntries(JSON.parse($("player-keys").textContent).map((k) => [k.key, k.action]));
+  const actions = {
+    rep: () => addRep(),
+    done: () => (steps[index] && steps[index].kind === "rest" ? next() : setDone(false)),
+    pause: () => togglePause(),
+    skip_rest: () => steps[index] && steps[index].kind === "rest" && next(),
+    skip_exercise: () => skipExercise(),
+    end: () => endEarly(),
+    mute: () => setMuted(!muted),
+    camera: () => toggleCamera(),
+  };
+
   function onKey(event) {
     if (event.target.closest("input, textarea, select")) return;
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
     const step = steps[index];
-    if (event.key === " " && step && step.kind === "work") {
+    const action = keyActions[event.key.length === 1 ? event.key.toLowerCase() : event.key];
+    if (!action) return;
+    if ((action === "rep" || action === "done") && event.target !== document.body) return; // a focused control keeps its key
+    if (action === "rep" || action === "done") {
+      if (!step || (step.kind !== "work" && !(action === "done" && step.kind === "rest"))) return;
       event.preventDefault();
-      addRep();
-    } else if (event.key === "Enter" && step && step.kind === "work" && event.target === document.body) {
-      event.preventDefault();
-      setDone(false);
-    } else if (event.key === "p" || event.key === "P") {
-      togglePause();
-    } else if ((event.key === "s" || event.key === "S") && step && step.kind === "rest") {
-      next();
-    } else if (event.key === "m" || event.key === "M") {
-      setMuted(!muted);
-    } else if (event.key === "c" || event.key === "C") {
-      toggleCamera();
     }
+    actions[action]();
   }
 
   async function reload() {
