@@ -14,7 +14,7 @@ from backfit.catalog.loader import Catalog, load_catalog_from
 from backfit.plan.intake import Intake, RedFlag
 from backfit.plan.rules import ProgrammeRules, load_programme_rules
 from backfit.services import checkins, profiles, sessions
-from backfit.session.engine import Phase, SessionEngine, units_of
+from backfit.session.engine import SessionEngine, StepPhase, units_of
 from backfit.store import repositories as repo
 from backfit.store.models import SetRecord
 
@@ -189,9 +189,9 @@ def run_session(
         sessions.record_event(session, performed.id, event, when + timedelta(seconds=clock.t))
 
     engine = SessionEngine(sessions.engine_items(performed, data.catalog), clock, store)
-    while engine.phase is not Phase.done:
+    while engine.phase is not StepPhase.done:
         snap = engine.tick()
-        if snap.phase is Phase.ask:
+        if snap.phase is StepPhase.ask:
             engine.answer(rpe, pain)
         elif stop_after_sets is not None and snap.progress * len(engine_units(engine)) >= stop_after_sets:
             engine.end_early()

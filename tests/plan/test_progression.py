@@ -103,7 +103,7 @@ def test_ladder_skips_steps_needing_missing_equipment() -> None:
         ),
         pytest.param(two_good(bridge(), rpe=9), "regress", "near maximal", id="maximal-effort-cuts"),
         pytest.param(
-            [ExerciseLog(DAY, bridge(), (SetLog(reps=10), SetLog(reps=6)), rpe=5, pain_during=1)],
+            [ExerciseLog(DAY, bridge(), (SetLog(reps=10), SetLog(reps=6, set_index=1)), rpe=5, pain_during=1)],
             "regress",
             "not finished",
             id="unfinished-set-cuts",

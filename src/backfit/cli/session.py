@@ -19,7 +19,7 @@ from backfit.cli.keys import Keys
 from backfit.cli.session_view import render
 from backfit.services import files, profiles, sessions
 from backfit.services.runtime import utc_now
-from backfit.session.engine import Event, ExerciseAnswered, FinishedSet, Phase, SessionEngine, Snapshot
+from backfit.session.engine import Event, ExerciseAnswered, FinishedSet, SessionEngine, Snapshot, StepPhase
 from backfit.store.models import ProgressionDecision
 
 
@@ -132,14 +132,14 @@ class Driver:
         assert self.script is not None
         if self.script.end_after_sets is not None and self.sets_done >= self.script.end_after_sets:
             engine.end_early()
-        elif snap.item is not None and snap.item.index + 1 in self.script.skip and snap.phase is not Phase.ask:
+        elif snap.item is not None and snap.item.index + 1 in self.script.skip and snap.phase is not StepPhase.ask:
             engine.skip_exercise()
 
     def key_commands(self, engine: SessionEngine, key: str | None, snap: Snapshot) -> None:
         if key == " ":
             engine.resume() if snap.paused else engine.pause()
         elif key in ("\n", "\r"):
-            engine.skip_rest() if snap.phase is Phase.rest else engine.finish_set()
+            engine.skip_rest() if snap.phase is StepPhase.rest else engine.finish_set()
         elif key == "s":
             engine.skip_exercise()
         elif key == "q":
@@ -150,9 +150,9 @@ class Driver:
         keys = Keys()
         total = len(engine.items)
         with keys.raw(), Live(console=console, auto_refresh=False, transient=True) as live:
-            while engine.phase is not Phase.done:
+            while engine.phase is not StepPhase.done:
                 snap = engine.tick()
-                if snap.phase is Phase.ask:
+                if snap.phase is StepPhase.ask:
                     live.stop()
                     with keys.cooked():
                         self.answer(engine, snap)
@@ -163,7 +163,7 @@ class Driver:
                 else:
                     self.key_commands(engine, keys.read(), snap)
                     live.update(render(engine.snapshot(), total), refresh=True)
-                if snap.item is not None and snap.phase is Phase.work:
+                if snap.item is not None and snap.phase is StepPhase.work:
                     self.speaker.say(f"{snap.item.name}. {snap.item.cues[0] if snap.item.cues else ''}")
                 time.sleep(step)
 

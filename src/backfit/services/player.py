@@ -91,9 +91,7 @@ def record_set(
     if created:
         if item_index in state.answered:
             raise Rejected(f"{item.name} is already answered: its sets are closed")
-        p = item.prescription
-        completed = (p.reps is None or (reps or 0) >= p.reps) and (p.hold_s is None or (hold_s or 0) >= p.hold_s)
-        finished = FinishedSet(key, item.exercise_id, reps, hold_s, completed)
+        finished = FinishedSet(key, item.exercise_id, reps, hold_s, item.prescription.side_done(reps, hold_s))
         record_event(session, performed_id, finished, now, source=source, faults=faults)
     stored = session.scalars(
         select(SetRecord).where(

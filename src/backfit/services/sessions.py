@@ -229,7 +229,10 @@ def exercise_logs(session: Session, sessions: Sequence[PerformedSession]) -> dic
                 ExerciseLog(
                     day=performed.started_at.date(),
                     prescription=prescription_from_dict(item["prescription"]),
-                    sets=tuple(SetLog(reps=s.reps, hold_s=s.hold_s) for s in sets.get((performed.id, index), [])),
+                    sets=tuple(
+                        SetLog(s.reps, s.hold_s, s.set_index, s.side)  # type: ignore[arg-type]
+                        for s in sets.get((performed.id, index), [])
+                    ),
                     rpe=result.rpe,
                     pain_during=result.pain_during,
                     pain_before=pain.get((performed.id, "session_start")),
