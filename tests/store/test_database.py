@@ -192,7 +192,7 @@ def test_upgrade_from_0001_keeps_the_sets_and_adds_source_and_faults(db_url: str
 
     db = open_database(db_url)  # migrates to head
     try:
-        assert stamped_revision(db.engine) == head_revision() == "0002"
+        assert stamped_revision(db.engine) == head_revision()
         assert {"source", "faults"} <= _set_columns(db.engine)
         with db.unit_of_work() as session:
             rows = session.scalars(select(SetRecord).order_by(SetRecord.id)).all()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from typing import Literal
 
 from backfit.catalog.schema import Dosage, Exercise
@@ -72,6 +73,10 @@ class Prescription:
 
     def seconds(self) -> float:
         """Seconds of every set and the rests between them."""
+        return self._seconds
+
+    @cached_property
+    def _seconds(self) -> float:
         return self.sets * self.set_seconds() + (self.sets - 1) * self.rest_s
 
     def side_done(self, reps: int | None, hold_s: float | None) -> bool:

@@ -155,8 +155,14 @@ def _sets_gain_source_and_faults(tables: dict[str, Any]) -> dict[str, Any]:
     return {**tables, "sets": upgraded}
 
 
+def _programme_pauses_begin(tables: dict[str, Any]) -> dict[str, Any]:
+    """0002 -> 0004: backups before it have no programme pauses (an empty table)."""
+    return {**tables, "programme_pauses": []}
+
+
 BACKUP_UPGRADES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     "0001": ("0002", _sets_gain_source_and_faults),
+    "0002": ("0004", _programme_pauses_begin),
 }
 """Schema revision of an older backup -> (the next revision, how its tables become that revision's).
 

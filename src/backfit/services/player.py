@@ -12,9 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backfit.catalog.loader import Catalog
+from backfit.plan.model import Side
 from backfit.services.faults import FaultSeen, SetSource
 from backfit.services.sessions import engine_items, progress_so_far, record_event
-from backfit.session.engine import EngineItem, ExerciseAnswered, FinishedSet, SetKey, Side, units_of
+from backfit.session.engine import EngineItem, ExerciseAnswered, FinishedSet, SetKey, units_of
 from backfit.session.steps import Step, remaining_steps
 from backfit.store.errors import NotFound
 from backfit.store.models import PerformedSession, SetRecord

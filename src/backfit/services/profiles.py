@@ -48,8 +48,12 @@ def prescription_to_dict(p: Prescription) -> dict[str, Any]:
     }
 
 
+PRESCRIPTION_FIELDS = ("exercise_id", "sets", "reps", "hold_s", "rest_s", "per_side", "up_s", "pause_s", "down_s")
+
+
 def prescription_from_dict(raw: dict[str, Any]) -> Prescription:
-    return Prescription(**raw)
+    """The prescription of a stored dict (other keys, such as ``stopped``, are ignored)."""
+    return Prescription(**{k: raw[k] for k in PRESCRIPTION_FIELDS if k in raw})
 
 
 def prescription_of(row: CurrentPrescription) -> Prescription:
@@ -213,6 +217,4 @@ def latest_decisions(session: Session, name: str = DEFAULT_PROFILE) -> list[Prog
     last = next((s for s in repo.performed_sessions(session, profile.id, limit=5) if s.status != "in_progress"), None)
     if last is None:
         return []
-    from backfit.services.sessions import session_decisions  # sessions builds on profiles
-
-    return session_decisions(session, last.id)
+    return repo.decisions_of_session(session, last.id)
