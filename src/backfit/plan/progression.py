@@ -220,10 +220,14 @@ def next_prescription(
     fits: Fits = _always,
 ) -> Decision:
     """Decide the next prescription of ``current``'s exercise from ``logs``
-    (oldest first, the last one the session just done; logs of other exercises
-    are ignored). A skipped exercise has no log: it is no response."""
+    (oldest first, the last of this exercise the session just done). Logs of
+    other ladders are ignored; those of other steps of this ladder break a
+    streak. A skipped exercise has no log: it is no response."""
     rules = rules or default_progression_rules()
-    mine = [log for log in logs if log.exercise_id == current.exercise_id]
+    family = catalog[current.exercise_id].ladder.family
+    mine = [log for log in logs if (e := catalog.get(log.exercise_id)) is not None and e.ladder.family is family]
+    while mine and mine[-1].exercise_id != current.exercise_id:
+        mine.pop()
     if not mine:
         return Decision("keep", current, ("No session of this exercise logged yet.",))
     last = mine[-1]
@@ -255,9 +259,7 @@ def next_prescription(
             ),
         )
     if len(mine) >= 2 and mine[-2].day == last.day:
-        return Decision(
-            "keep", current, ("A second session of this exercise on the same day counts once: the dose stays.",)
-        )
+        return Decision("keep", current, ("A second session of this exercise on one day counts once: the dose stays.",))
     needed = rules.progress.sessions_in_a_row
     streak, blocker = _streak(mine, current, rules)
     if streak < needed:

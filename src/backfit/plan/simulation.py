@@ -117,10 +117,6 @@ class Context:
     caps: DoseCaps
 
 
-def _difficulty(p: Prescription, catalog: Catalog) -> tuple[int, int, int, int]:
-    return (catalog[p.exercise_id].ladder.step, p.sets, p.reps or 0, p.hold_s or 0)
-
-
 def increased(before: Prescription, after: Prescription, catalog: Catalog) -> bool:
     """A harder exercise, or more sets, repetitions or hold of the same one."""
     if before.exercise_id != after.exercise_id:
@@ -159,7 +155,7 @@ def _perform(
     pain = min(10, max(0, pain_before + rng.choice((-2, -1, -1, 0, 0, 0, 0, 1, 1, 2, 3))))
     radiating = rng.random() < 0.002
     log = ExerciseLog(
-        day, p, tuple(sets), rpe=rpe, pain_during=pain, pain_before=pain_before, radiating_symptoms=radiating
+        day, p, tuple(done), rpe=rpe, pain_during=pain, pain_before=pain_before, radiating_symptoms=radiating
     )
     return log, end_now or radiating
 
