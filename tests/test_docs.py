@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 import typer
 
+from backfit.cli.session import ScriptAnswer, SessionScript
+
 from backfit.cli import app
 from backfit.cli.app import ExitCode
 from backfit.settings import Settings
@@ -33,7 +35,7 @@ def test_every_command_is_in_the_readme(command: str) -> None:
 
 
 def test_the_readme_names_no_command_that_does_not_exist() -> None:
-    named = set(re.findall(r"`backfit ([a-z]+)", README))
+    named = set(re.findall(r"`backfit ([a-z][a-z-]*)", README))
     assert named <= set(commands())
 
 
@@ -53,3 +55,11 @@ def test_every_exit_code_is_in_the_readme() -> None:
     for low, high in table:
         documented.update(range(int(low), int(high or low) + 1))
     assert {int(code) for code in ExitCode} <= documented
+
+
+@pytest.mark.parametrize(
+    "field",
+    [*(f"answers[].{f}" for f in sorted(ScriptAnswer.model_fields)), *sorted(SessionScript.model_fields)],
+)
+def test_every_field_of_the_session_script_is_in_the_readme(field: str) -> None:
+    assert f"| `{field}` |" in README

@@ -82,12 +82,13 @@ def summary(request: Request, state: State, performed_id: SessionId) -> Any:
             raise HTTPException(404, str(exc)) from None
         rows = sessions.session_decisions(session, performed_id)
         seen = session_faults(session, read.performed)
+        done, total = sessions.set_counts(session, read.performed)
         return state.render(
             request,
             "summary.html",
             performed=read.performed,
-            done=len(read.done),
-            total=read.total_sets,
+            done=done,
+            total=total,
             decisions=decisions_read(rows),
             camera=seen,
         )
