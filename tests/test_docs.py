@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 import typer
 
-from backfit.cli.session import ScriptAnswer, SessionScript
-
 from backfit.cli import app
 from backfit.cli.app import ExitCode
+from backfit.cli.session import ScriptAnswer, SessionScript
 from backfit.settings import Settings
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
