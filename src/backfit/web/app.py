@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
         return response
 
     from backfit.services.player import Rejected
+    from backfit.services.sessions import PainBeforeSession
     from backfit.store.errors import ImportRejected, NotFound
     from backfit.web import live
     from backfit.web.errors import domain_error, http_error, validation_error
@@ -65,7 +66,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
 
     app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
-    for error in (NotFound, Rejected, ImportRejected):
+    for error in (NotFound, Rejected, ImportRejected, PainBeforeSession):
         app.add_exception_handler(error, domain_error)
     for module in (onboarding, library, sessions, progress, settings_pages, api):
         app.include_router(module.router)

@@ -29,9 +29,11 @@ def domain_status(exc: Exception) -> int:
     """The HTTP status of a use case's error: the first matching class wins."""
     from backfit.services.player import Rejected
     from backfit.services.profiles import NoProgramme
+    from backfit.services.sessions import PainBeforeSession
     from backfit.store.errors import ImportRejected, NotFound
 
-    for kind, status in ((NoProgramme, 409), (NotFound, 404), (Rejected, 409), (ImportRejected, 422)):
+    kinds = ((NoProgramme, 409), (NotFound, 404), (Rejected, 409), (PainBeforeSession, 409), (ImportRejected, 422))
+    for kind, status in kinds:
         if isinstance(exc, kind):
             return status
     return 500

@@ -36,6 +36,11 @@ class ScreeningRead(BaseModel):
 
 class SessionCreate(Payload):
     pain_start: int = Field(ge=0, le=10, description="Low-back pain now, 0-10.")
+    intensity: Literal["normal", "lighter"] | None = Field(
+        default=None,
+        description="Needed when pain_start is above 5 (else 409 with the question): 'lighter' (one set, easier "
+        "steps) or 'normal'. Resting needs no request.",
+    )
 
 
 class SetKeyRead(BaseModel):

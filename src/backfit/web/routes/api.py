@@ -102,7 +102,7 @@ def start_session(state: State, payload: SessionCreate, response: Response) -> S
             response.status_code = 200
             return _session(state, session, open_one.id)
         performed = sessions.start_session(
-            session, catalog=state.catalog, pain_start=payload.pain_start, now=state.now()
+            session, catalog=state.catalog, pain_start=payload.pain_start, now=state.now(), intensity=payload.intensity
         )
         return _session(state, session, performed.id)
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
 from fastapi.responses import RedirectResponse
 
-from backfit.services import player, profiles, sessions
+from backfit.services import coaching, player, profiles, sessions
 from backfit.services.history import session_faults
 from backfit.services.programmes import programme_read
 from backfit.store.errors import NotFound
@@ -20,8 +20,15 @@ State = Annotated[AppState, Depends(app_state)]
 SessionId = Annotated[int, Path(ge=1, le=2_147_483_647, description="A session's id.")]
 
 
-@router.get("/today")
-def today(request: Request, state: State) -> Any:
+def today(
+    request: Request,
+    state: AppState,
+    *,
+    question: str | None = None,
+    pain_start: int | None = None,
+    rested: bool = False,
+) -> Any:
+    """The Today page; ``question``: the pain-before-the-session question to answer first."""
     with state.unit_of_work() as session:
         try:
             view = profiles.current_programme(session)
@@ -30,6 +37,7 @@ def today(request: Request, state: State) -> Any:
         except NotFound:
             return RedirectResponse("/", status_code=303)
         open_one = sessions.open_session(session)
+        pause = coaching.active_pause(session, view.programme.profile_id)
         now = state.now()
         scheduled = sessions.choose_scheduled(session, view.programme.id, now.date())
         programme = programme_read(view, state.catalog, state.rules.transition_s)
@@ -43,22 +51,53 @@ def today(request: Request, state: State) -> Any:
             when=when,
             today=now.date(),
             open_session=open_one.id if open_one is not None else None,
+            pause=pause,
+            question=question,
+            pain_start=pain_start,
+            rested=rested,
         )
 
 
+@router.get("/today")
+def today_page(request: Request, state: State, rested: bool = False) -> Any:
+    return today(request, state, rested=rested)
+
+
 @router.post("/sessions")
-def start(request: Request, state: State, pain_start: Annotated[int, Form(ge=0, le=10)]) -> Any:
+def start(
+    request: Request,
+    state: State,
+    pain_start: Annotated[int, Form(ge=0, le=10)],
+    intensity: Annotated[Literal["normal", "lighter", "rest"] | None, Form()] = None,
+) -> Any:
+    if intensity == "rest":
+        return RedirectResponse("/today?rested=true", status_code=303)
     with state.unit_of_work() as session:
         try:
             open_one = sessions.open_session(session)
             performed = open_one or sessions.start_session(
-                session, catalog=state.catalog, pain_start=pain_start, now=state.now()
+                session, catalog=state.catalog, pain_start=pain_start, now=state.now(), intensity=intensity
             )
+        except sessions.PainBeforeSession as exc:
+            question = str(exc)
         except profiles.NoProgramme as exc:
             raise HTTPException(409, str(exc)) from None
         except NotFound:
             return RedirectResponse("/intake", status_code=303)
-        return RedirectResponse(f"/sessions/{performed.id}", status_code=303)
+        else:
+            return RedirectResponse(f"/sessions/{performed.id}", status_code=303)
+    return today(request, state, question=question, pain_start=pain_start)
+
+
+@router.post("/clinician-advised")
+def clinician_advised(state: State, confirm: Annotated[Literal["yes"], Form()]) -> Any:
+    """The person confirms that a clinician has advised them after radiating symptoms."""
+    with state.unit_of_work() as session:
+        try:
+            coaching.confirm_clinician_advice(session, now=state.now())
+        except NotFound as exc:
+            raise HTTPException(409, str(exc)) from None
+    return RedirectResponse("/today", status_code=303)
 
 
 @router.get("/sessions/{performed_id}")
