@@ -235,7 +235,7 @@ def session(
         if open_one is None:
             pain_start = plan.pain_start if plan else _ask_int("Low-back pain now, 0 (none) to 10 (worst)")
             intensity = plan.intensity if plan else None
-            if pain_start > default_progression_rules().pain.amber_max and intensity is None:
+            if plan is None and pain_start > default_progression_rules().pain.amber_max:
                 console.print(sessions.pain_before_question(pain_start))
                 intensity = Prompt.ask(
                     "A lighter session, the normal one, or rest today?",
