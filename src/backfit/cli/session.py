@@ -295,18 +295,21 @@ def clinician_advised(
     profile: str = typer.Option(profiles.DEFAULT_PROFILE, "--profile", help=PROFILE_HELP),
     yes: bool = typer.Option(False, "--yes", help="Confirm without the question (scripts)."),
 ) -> None:
-    """Confirm that a doctor or physiotherapist has advised you after radiating symptoms; the programme goes on."""
+    """Confirm that a doctor or physiotherapist has advised you (after radiating symptoms, or when every
+    exercise of a session has stopped); the programme goes on."""
     with services() as svc, svc.db.unit_of_work() as db_session:
         try:
             person = repo.require_profile(db_session, profile)
         except profiles.NotFound as exc:
             fail(str(exc), ExitCode.not_found)
         pause = coaching.active_pause(db_session, person.id)
-        if pause is None:
-            console.print("The programme is not paused: nothing to confirm.")
-            return
-        console.print(f"Paused since {pause.paused_at:%Y-%m-%d}: {pause.reason}")
+        if pause is not None:
+            console.print(f"Paused since {pause.paused_at:%Y-%m-%d}: {pause.reason}")
         if not yes and not Confirm.ask("Has a doctor or physiotherapist advised you to go on?", console=console):
-            fail("not confirmed: the programme stays paused", ExitCode.blocked)
-        coaching.confirm_clinician_advice(db_session, now=utc_now(), name=profile)
-        console.print("Recorded: a clinician has advised you. Follow their advice; stop if the symptoms come back.")
+            fail("not confirmed: nothing changed", ExitCode.blocked)
+        try:
+            said = coaching.confirm_clinician_advice(db_session, now=utc_now(), name=profile)
+        except profiles.NotFound as exc:
+            console.print(f"Nothing to confirm: {exc}.")
+            return
+        console.print(f"{said} Follow their advice; stop if the symptoms come back.")

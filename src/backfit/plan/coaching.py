@@ -25,6 +25,12 @@ RADIATING_PAUSE = (
 )
 
 
+EVERYTHING_STOPPED = (
+    "every exercise of this session has stopped after red pain: please ask a doctor or physiotherapist. "
+    "Once they have advised you, confirm it to start again at the easiest doses"
+)
+
+
 @dataclass(frozen=True)
 class ItemState:
     """One programme item: its current prescription; ``stopped`` items are left
@@ -213,3 +219,16 @@ def lighter(p: Prescription, catalog: Catalog, owned: frozenset[Equipment], rule
     if down is not None and down[0].exercise_id != p.exercise_id:
         return down[0]
     return light
+
+
+def everything_stopped(items: Mapping[str, ItemState], week: WeekPlan) -> bool:
+    """Whether some session of the week has nothing left to do (every item stopped)."""
+    return any(not any(k in items and not items[k].stopped for k in day) for day in week.days)
+
+
+def after_clinician_advice(items: Mapping[str, ItemState], week: WeekPlan) -> dict[str, ItemState]:
+    """Once a clinician has advised the person: when a session has nothing left, every
+    stopped item comes back at the dose it stopped at (its easiest); else nothing changes."""
+    if not everything_stopped(items, week):
+        return dict(items)
+    return {k: replace(v, stopped=False, pain_free_since_stop=0) for k, v in items.items()}

@@ -23,7 +23,15 @@ from datetime import date, timedelta
 
 from backfit.catalog.loader import Catalog
 from backfit.catalog.schema import Equipment, Family, Kind
-from backfit.plan.coaching import ItemState, StepResult, WeekPlan, coach_step, lighter, todays_items
+from backfit.plan.coaching import (
+    ItemState,
+    StepResult,
+    WeekPlan,
+    after_clinician_advice,
+    coach_step,
+    lighter,
+    todays_items,
+)
 from backfit.plan.generator import build_programme
 from backfit.plan.intake import Experience, Intake, RedFlag
 from backfit.plan.model import ExerciseLog, Prescription, SetLog
@@ -107,6 +115,7 @@ class Outcome:
     session_seconds: list[float]
     digest: str
     sessions_done: int
+    all_stopped: int = 0  # times every exercise of a session had stopped (then: ask a clinician)
 
 
 @dataclass(frozen=True)
@@ -152,7 +161,8 @@ def _perform(
         hold = None if p.hold_s is None else (p.hold_s * 0.6 if short else float(p.hold_s))
         done.append(SetLog(reps, hold, i, side))
     rpe = min(10, max(1, round(rng.gauss(5.5, 1.6))))
-    pain = min(10, max(0, pain_before + rng.choice((-2, -1, -1, 0, 0, 0, 0, 1, 1, 2, 3))))
+    flare = 3 if rng.random() < 0.05 else 0
+    pain = min(10, max(0, pain_before + rng.choice((-1, 0, 0, 0, 1)) + flare))
     radiating = rng.random() < 0.002
     log = ExerciseLog(
         day, p, tuple(done), rpe=rpe, pain_during=pain, pain_before=pain_before, radiating_symptoms=radiating
@@ -231,6 +241,7 @@ def simulate_person(person: Person, ctx: Context, found: Violations, sessions: i
     history: dict[str, list[ExerciseLog]] = {}
     digest = hashlib.sha256()
     paused = False
+    stopped_all = 0
     seconds: list[float] = []
     day = FIRST_DAY
     done = 0
@@ -241,6 +252,7 @@ def simulate_person(person: Person, ctx: Context, found: Violations, sessions: i
         if paused:
             if rng.random() < 0.5:
                 paused = False  # the person confirms that a clinician has advised them
+                items = after_clinician_advice(items, week)
                 digest.update(b"cleared")
             day += timedelta(days=2)
             continue
@@ -251,7 +263,8 @@ def simulate_person(person: Person, ctx: Context, found: Violations, sessions: i
         pain_before = 0 if person.compliant else min(10, max(0, baseline + rng.choice((-2, -1, 0, 0, 1, 2))))
         plan = todays_items(items, week, done % len(week.days), ctx.catalog)
         if not plan:
-            break
+            paused, stopped_all = True, stopped_all + 1  # every exercise stopped: ask a clinician first
+            continue
         if pain_before > ctx.rules.pain.amber_max:
             if rng.random() < 0.4:
                 digest.update(b"rest")
@@ -272,7 +285,8 @@ def simulate_person(person: Person, ctx: Context, found: Violations, sessions: i
         before = dict(items)
         result = coach_step(items, week, history, answered, ctx.catalog, owned, ctx.rules, ctx.caps)
         if not person.compliant and answered and rng.random() < 0.7:
-            morning = min(10, max(0, pain_before + rng.choice((-1, 0, 0, 0, 1, 1, 2, 3))))
+            worse = 2 if rng.random() < 0.08 else rng.choice((-1, 0, 0, 1))
+            morning = min(10, max(0, pain_before + worse))
             for key in answered:
                 last = history[key][-1]
                 history[key][-1] = ExerciseLog(
@@ -285,7 +299,7 @@ def simulate_person(person: Person, ctx: Context, found: Violations, sessions: i
         if result.pause is not None:
             paused = True
         digest.update(repr(sorted((k, v) for k, v in items.items())).encode())
-    return Outcome(person, items, seconds, digest.hexdigest(), done)
+    return Outcome(person, items, seconds, digest.hexdigest(), done, stopped_all)
 
 
 def ladder_top(family: Family, owned: frozenset[Equipment], catalog: Catalog) -> str:
@@ -301,7 +315,8 @@ class Report:
     violations: Violations
     pace: dict[str, tuple[int, int]]  # family: (compliant people at the top by the last session, compliant people)
     median_share_of_budget: float  # median session length / budget, over every session
-    median_minutes_by_budget: dict[int, float]
+    median_minutes_by_budget: dict[int, float]  # compliant people: budget -> median session minutes
+    all_stopped: int  # people who at some point had every exercise of a session stopped (told to ask a clinician)
 
 
 def run(
@@ -314,6 +329,7 @@ def run(
     """Simulate ``people``; every ``repeat_every``-th person runs twice to check determinism."""
     found = Violations()
     total = 0
+    stuck = 0
     at_top: Counter[str] = Counter()
     compliant: Counter[str] = Counter()
     shares: list[float] = []
@@ -325,10 +341,11 @@ def run(
             if again.digest != outcome.digest:
                 found.add("identical input gave different output", f"person {person.number}")
         total += outcome.sessions_done
+        stuck += bool(outcome.all_stopped)
         budget = person.intake.minutes_per_session
         shares.extend(s / (budget * 60) for s in outcome.session_seconds)
-        by_budget.setdefault(budget, []).extend(s / 60 for s in outcome.session_seconds)
         if person.compliant:
+            by_budget.setdefault(budget, []).extend(s / 60 for s in outcome.session_seconds)
             owned = frozenset(person.intake.equipment)
             for item in outcome.final.values():
                 family = ctx.catalog[item.prescription.exercise_id].ladder.family
@@ -339,7 +356,7 @@ def run(
                     at_top[family.value] += 1
     pace = {f: (at_top[f], n) for f, n in sorted(compliant.items())}
     medians = {b: statistics.median(v) for b, v in sorted(by_budget.items())}
-    return Report(len(people), total, found, pace, statistics.median(shares), medians)
+    return Report(len(people), total, found, pace, statistics.median(shares), medians, stuck)
 
 
 def report_lines(report: Report) -> Iterator[str]:
@@ -352,6 +369,8 @@ def report_lines(report: Report) -> Iterator[str]:
     yield "pace: compliant, pain-free people at the top of each ladder they can reach by the last session"
     for family, (top, n) in report.pace.items():
         yield f"  {family:<10} {top:>5} of {n:<5} ({100 * top / n:.0f}%)"
-    yield f"median session length: {100 * report.median_share_of_budget:.0f}% of the person's minutes"
+    yield f"people who at some point had every exercise of a session stopped (to ask a clinician): {report.all_stopped}"
+    yield f"median session length, everyone: {100 * report.median_share_of_budget:.0f}% of the person's minutes"
+    yield "median session length of the compliant, pain-free people, by their minutes:"
     for budget, minutes in report.median_minutes_by_budget.items():
         yield f"  {budget:>3} min budget: median {minutes:.1f} min"

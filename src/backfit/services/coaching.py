@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from backfit.catalog.loader import Catalog
 from backfit.catalog.schema import Equipment
-from backfit.plan.coaching import Change, ItemState, WeekPlan, coach_step, pain_free
+from backfit.plan.coaching import Change, ItemState, WeekPlan, after_clinician_advice, coach_step, pain_free
 from backfit.plan.model import ExerciseLog
 from backfit.plan.rules import default_programme_rules, default_progression_rules
 from backfit.services.profiles import (
@@ -75,15 +75,30 @@ def pause_programme(
     return pause
 
 
-def confirm_clinician_advice(session: Session, *, now: datetime, name: str = DEFAULT_PROFILE) -> ProgrammePause:
-    """Record, with the time, that the person confirms a clinician has advised them; the programme goes on."""
+def confirm_clinician_advice(session: Session, *, now: datetime, name: str = DEFAULT_PROFILE) -> str:
+    """Record that the person confirms a clinician has advised them: an open pause
+    closes (with the time); when a session had every exercise stopped, the stopped
+    exercises come back at their easiest. Returns what changed, in a sentence."""
     profile = repo.require_profile(session, name)
     pause = active_pause(session, profile.id)
-    if pause is None:
-        raise NotFound("the programme is not paused: there is nothing to confirm")
-    pause.cleared_at = now
+    done = []
+    if pause is not None:
+        pause.cleared_at = now
+        done.append("the programme goes on")
+    programme = repo.active_programme(session, profile.id)
+    if programme is not None:
+        rows = repo.prescriptions(session, programme.id)
+        items = {key: _state_of(row) for key, row in rows.items()}
+        after = after_clinician_advice(items, week_of(programme))
+        back = [key for key in rows if items[key].stopped and not after[key].stopped]
+        for key in back:
+            rows[key].stopped, rows[key].updated_at = False, now
+        if back:
+            done.append(f"{len(back)} stopped exercise(s) come back at their easiest")
+    if not done:
+        raise NotFound("the programme is not paused and no session is all stopped: there is nothing to confirm")
     session.flush()
-    return pause
+    return "Recorded: a clinician has advised you; " + " and ".join(done) + "."
 
 
 def _state_of(row: CurrentPrescription) -> ItemState:

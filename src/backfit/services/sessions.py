@@ -13,15 +13,14 @@ from sqlalchemy.orm import Session
 
 from backfit.catalog.loader import Catalog
 from backfit.catalog.schema import Equipment
-from backfit.plan.coaching import RADIATING_PAUSE, ItemState, lighter, todays_items
+from backfit.plan.coaching import EVERYTHING_STOPPED, RADIATING_PAUSE, ItemState, lighter, todays_items
 from backfit.plan.model import ExerciseLog, SetLog
 from backfit.plan.rules import default_progression_rules
-from backfit.services.coaching import pause_programme, require_not_paused, run_step, week_of
+from backfit.services.coaching import ProgrammePaused, pause_programme, require_not_paused, run_step, week_of
 from backfit.services.faults import FaultSeen, SetSource
 from backfit.services.profiles import (
     DEFAULT_PROFILE,
     SCHEDULE_WEEKS,
-    NoProgramme,
     current_programme,
     extend_schedule,
     prescription_from_dict,
@@ -124,7 +123,7 @@ def start_session(
             }
         )
     if not plan:
-        raise NoProgramme("every exercise of today's session is stopped: ask a clinician before going on")
+        raise ProgrammePaused(f"{EVERYTHING_STOPPED} (with `backfit clinician-advised` or on the Today page)")
     performed = PerformedSession(
         profile_id=programme.profile_id,
         programme_id=programme.id,

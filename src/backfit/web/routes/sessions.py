@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
 from fastapi.responses import RedirectResponse
 
+from backfit.plan.coaching import EVERYTHING_STOPPED, ItemState, everything_stopped
 from backfit.services import coaching, player, profiles, sessions
 from backfit.services.history import session_faults
 from backfit.services.programmes import programme_read
@@ -38,6 +39,8 @@ def today(
             return RedirectResponse("/", status_code=303)
         open_one = sessions.open_session(session)
         pause = coaching.active_pause(session, view.programme.profile_id)
+        items = {k: ItemState(p, k in view.stopped) for k, p in view.prescriptions.items()}
+        stuck = everything_stopped(items, coaching.week_of(view.programme))
         now = state.now()
         scheduled = sessions.choose_scheduled(session, view.programme.id, now.date())
         programme = programme_read(view, state.catalog, state.rules.transition_s)
@@ -52,6 +55,7 @@ def today(
             today=now.date(),
             open_session=open_one.id if open_one is not None else None,
             pause=pause,
+            stuck=EVERYTHING_STOPPED if stuck else None,
             question=question,
             pain_start=pain_start,
             rested=rested,
