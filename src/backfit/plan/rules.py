@@ -15,7 +15,7 @@ from typing import Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from backfit.catalog.loader import Catalog, CatalogError
-from backfit.catalog.schema import Family
+from backfit.catalog.schema import Exercise, Family
 from backfit.plan.intake import Experience
 
 DATA_DIR = Path(__file__).with_name("data")
@@ -173,6 +173,26 @@ def check_against_catalog(rules: ProgrammeRules, catalog: Catalog) -> None:
                 )
 
 
+class Purposes(Strict):
+    """``data/purposes.toml``: why each exercise is in a programme."""
+
+    purpose: dict[str, str]
+
+    def of(self, exercise: Exercise) -> str:
+        """The exercise's purpose (an exercise of another catalog: what it works)."""
+        return self.purpose.get(exercise.id) or f"work the {', '.join(exercise.targets)}"
+
+
+def check_purposes_against_catalog(purposes: Purposes, catalog: Catalog) -> None:
+    """Every exercise has a purpose, and every purpose names an exercise."""
+    for exercise_id in purposes.purpose:
+        if catalog.get(exercise_id) is None:
+            raise CatalogError(f"purposes.toml: field purpose.{exercise_id}: no such exercise in the catalog")
+    missing = sorted(set(catalog) - set(purposes.purpose))
+    if missing:
+        raise CatalogError(f"purposes.toml: no purpose for {', '.join(missing)}")
+
+
 def check_caps_against_catalog(caps: DoseCaps, catalog: Catalog) -> None:
     """Every capped exercise exists, and every exercise's starting dose is within its caps."""
     for exercise_id in caps.exercise:
@@ -199,6 +219,15 @@ def load_progression_rules(path: Path = DATA_DIR / "progression.toml") -> Progre
 
 def load_dose_caps(path: Path = DATA_DIR / "caps.toml") -> DoseCaps:
     return _load(DoseCaps, path)
+
+
+def load_purposes(path: Path = DATA_DIR / "purposes.toml") -> Purposes:
+    return _load(Purposes, path)
+
+
+@cache
+def default_purposes() -> Purposes:
+    return load_purposes()
 
 
 @cache
