@@ -72,6 +72,7 @@ class SessionItemRead(BaseModel):
     up_s: float
     pause_s: float
     down_s: float
+    rep_s: float = Field(description="Seconds of one repetition (up, the pause or hold at the top, down).")
     figure_svg: str
 
 
