@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import JSON
 
 from backfit import __version__
+from backfit.plan.rules import default_programme_rules
 from backfit.services.faults import FaultSeen, SetSource, stored_faults, summarise
 from backfit.services.profiles import DEFAULT_PROFILE, prescription_of
 from backfit.store import repositories as repo
@@ -325,7 +326,9 @@ def export_calendar(session: Session, *, now: datetime, name: str = DEFAULT_PROF
         event.add("dtstamp", now.astimezone(UTC))
         event.add("dtstart", scheduled.scheduled_on)
         event.add("dtend", scheduled.scheduled_on + timedelta(days=1))
-        event.add("summary", f"backfit session ({len(lines)} exercises, about {programme.minutes_budget} min)")
+        live = [i["key"] for i in items if i["key"] in current and not current[i["key"]].stopped]
+        seconds = sum(prescription_of(current[k]).seconds() + default_programme_rules().transition_s for k in live)
+        event.add("summary", f"backfit session ({len(lines)} exercises, about {max(1, round(seconds / 60))} min)")
         event.add("description", "\n".join(lines))
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
