@@ -10,14 +10,17 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from backfit.catalog.loader import Catalog, load_catalog_from
+from backfit.catalog.loader import DATA_DIR as CATALOG_DIR
+from backfit.catalog.loader import Catalog, load_catalog, load_catalog_from
 from backfit.plan.intake import Intake, RedFlag
-from backfit.plan.rules import ProgrammeRules, load_programme_rules
+from backfit.plan.rules import DATA_DIR as RULES_DIR
+from backfit.plan.rules import ProgrammeRules, default_programme_rules, load_programme_rules
 from backfit.services import checkins, profiles, sessions
-from backfit.session.engine import Phase, SessionEngine, units_of
+from backfit.session.engine import SessionEngine, StepPhase, units_of
 from backfit.store import repositories as repo
 from backfit.store.models import SetRecord
 
+PROGRAMME_FILE = RULES_DIR / "programme.toml"
 START = datetime(2024, 1, 1, 8, 0, tzinfo=UTC)  # a Monday
 
 
@@ -137,6 +140,11 @@ def write_test_data(directory: Path) -> TestData:
     return TestData(catalog_dir, programme_file, load_catalog_from(catalog_dir), load_programme_rules(programme_file))
 
 
+def packaged_data() -> TestData:
+    """The packaged catalog and programme rules, in the shape the factories take."""
+    return TestData(CATALOG_DIR, PROGRAMME_FILE, load_catalog(), default_programme_rules())
+
+
 def intake(**changes: Any) -> Intake:
     answers: dict[str, Any] = {
         "red_flags": {flag.value: False for flag in RedFlag},
@@ -189,9 +197,9 @@ def run_session(
         sessions.record_event(session, performed.id, event, when + timedelta(seconds=clock.t))
 
     engine = SessionEngine(sessions.engine_items(performed, data.catalog), clock, store)
-    while engine.phase is not Phase.done:
+    while engine.phase is not StepPhase.done:
         snap = engine.tick()
-        if snap.phase is Phase.ask:
+        if snap.phase is StepPhase.ask:
             engine.answer(rpe, pain)
         elif stop_after_sets is not None and snap.progress * len(engine_units(engine)) >= stop_after_sets:
             engine.end_early()

@@ -11,6 +11,7 @@ import typer
 
 from backfit.cli import app
 from backfit.cli.app import ExitCode
+from backfit.cli.session import ScriptAnswer, SessionScript
 from backfit.settings import Settings
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
@@ -33,7 +34,7 @@ def test_every_command_is_in_the_readme(command: str) -> None:
 
 
 def test_the_readme_names_no_command_that_does_not_exist() -> None:
-    named = set(re.findall(r"`backfit ([a-z]+)", README))
+    named = set(re.findall(r"`backfit ([a-z][a-z-]*)", README))
     assert named <= set(commands())
 
 
@@ -60,3 +61,11 @@ def test_the_session_keys_table_is_the_key_map() -> None:
 
     rows = dict(re.findall(r"^\| (Enter|Space|[A-Z]) \| ([^|]+?) \|$", README, flags=re.MULTILINE))
     assert rows == {b.key_label: b.does for b in SESSION_KEYS}
+
+
+@pytest.mark.parametrize(
+    "field",
+    [*(f"answers[].{f}" for f in sorted(ScriptAnswer.model_fields)), *sorted(SessionScript.model_fields)],
+)
+def test_every_field_of_the_session_script_is_in_the_readme(field: str) -> None:
+    assert f"| `{field}` |" in README

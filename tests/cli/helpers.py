@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.factories import TestData
-
 LAUNCH = (
     "import sys; import backfit.cli.session, backfit.cli.records; "
     "from backfit.cli import app; sys.exit(app(prog_name='backfit'))"
@@ -20,7 +18,7 @@ LAUNCH = (
 
 @dataclass
 class Cli:
-    """The ``backfit`` command with its environment (database, test catalog)."""
+    """The ``backfit`` command with its environment (database; the packaged catalog and rules)."""
 
     env: dict[str, str]
     workdir: Path
@@ -44,14 +42,12 @@ class Cli:
         return str(path)
 
 
-def make_cli(tmp_path: Path, data: TestData, database_url: str) -> Cli:
+def make_cli(tmp_path: Path, database_url: str) -> Cli:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BACKFIT_")}
     env.update(
         {
             "BACKFIT_DATA_DIR": str(tmp_path / "data"),
             "BACKFIT_DATABASE_URL": database_url,
-            "BACKFIT_CATALOG_DIR": str(data.catalog_dir),
-            "BACKFIT_PROGRAMME_RULES": str(data.programme_file),
             "COLUMNS": "120",
             "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
         }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -11,19 +12,20 @@ from typer.testing import CliRunner, Result
 import backfit.cli.records
 import backfit.cli.session
 from backfit.cli.app import app
+from backfit.services.runtime import utc_now
 from tests import factories as f
 
 assert backfit.cli.records
 
 
 class Backfit:
-    def __init__(self, tmp_path: Path, data: f.TestData) -> None:
+    """The CLI in-process, on the packaged catalog and rules."""
+
+    def __init__(self, tmp_path: Path) -> None:
         self.tmp = tmp_path
         self.env = {
             "BACKFIT_DATA_DIR": str(tmp_path / "data"),
             "BACKFIT_DATABASE_URL": f"sqlite:///{tmp_path / 'data' / 'backfit.db'}",
-            "BACKFIT_CATALOG_DIR": str(data.catalog_dir),
-            "BACKFIT_PROGRAMME_RULES": str(data.programme_file),
             "COLUMNS": "160",
         }
 
@@ -37,12 +39,14 @@ class Backfit:
 
 
 @pytest.fixture
-def backfit(tmp_path: Path, test_data: f.TestData) -> Backfit:
-    run = Backfit(tmp_path, test_data)
+def backfit(tmp_path: Path) -> Backfit:
+    """A person with two sessions on different days (three and one day ago)."""
+    run = Backfit(tmp_path)
     assert run("intake", "--answers", run.file("intake.json", f.intake_json())).exit_code == 0
-    script = run.file("script.json", {"pain_start": 3, "pain_end": 2})
-    for _ in range(2):
-        assert run("session", "--script", script, "--fast").exit_code == 0
+    script = run.file("script.json", {"pain_start": 1, "pain_end": 2})
+    for ago in (3, 1):
+        day = (utc_now().date() - timedelta(days=ago)).isoformat()
+        assert run("session", "--script", script, "--fast", "--on", day).exit_code == 0
     return run
 
 
@@ -75,12 +79,12 @@ def test_history_json(backfit: Backfit) -> None:
     rows = json.loads(result.stdout)
     assert len(rows) == 2
     assert rows[0]["status"] == "completed"
-    assert rows[0]["pain_start"] == 3
+    assert rows[0]["pain_start"] == 1
     assert rows[0]["decisions"]
     assert rows[0]["decisions"][0].startswith("progress")
     table = backfit("history")
     assert "History of default" in table.output
-    assert "5/5" in table.output
+    assert "7/7" in table.output
 
 
 def test_progress_writes_charts(backfit: Backfit, tmp_path: Path) -> None:
@@ -92,18 +96,18 @@ def test_progress_writes_charts(backfit: Backfit, tmp_path: Path) -> None:
     )
 
 
-def test_export_import_round_trip_and_refusals(backfit: Backfit, tmp_path: Path, test_data: f.TestData) -> None:
+def test_export_import_round_trip_and_refusals(backfit: Backfit, tmp_path: Path) -> None:
     backup = tmp_path / "backup.json"
     assert backfit("export", "--format", "json", "--out", str(backup)).exit_code == 0
     csv_out = backfit("export", "--format", "csv")
     assert csv_out.stdout.splitlines()[0].startswith("profile,session_id")
-    assert len(csv_out.stdout.splitlines()) == 11
+    assert len(csv_out.stdout.splitlines()) == 1 + 2 * 9  # one row per stored set (per side), two sessions
     ics = backfit("export", "--format", "ics")
     assert ics.stdout.startswith("BEGIN:VCALENDAR")
     assert "BEGIN:VEVENT" in ics.stdout
 
     (tmp_path / "other").mkdir()
-    elsewhere = Backfit(tmp_path / "other", test_data)
+    elsewhere = Backfit(tmp_path / "other")
     foreign = elsewhere.file("foreign.json", {"hello": "world"})
     refused = elsewhere("import", foreign)
     assert refused.exit_code == 4

@@ -64,13 +64,16 @@ def logs_for(draw: st.DrawFn, p: Prescription, count: int | None = None) -> list
     day = date(2026, 1, 5)
     out = []
     for i in range(n):
-        done = draw(st.integers(0, p.sets))
+        units = [(i, side) for i in range(p.sets) for side in p.sides]
+        done = draw(st.integers(0, len(units)))
         sets = tuple(
             SetLog(
                 reps=None if p.reps is None else draw(st.sampled_from([p.reps, max(0, p.reps - 3)])),
                 hold_s=None if p.hold_s is None else float(draw(st.sampled_from([p.hold_s, p.hold_s / 2]))),
+                set_index=index,
+                side=side,
             )
-            for _ in range(done)
+            for index, side in units[:done]
         )
         before = draw(st.integers(0, 10))
         out.append(
@@ -90,5 +93,6 @@ def logs_for(draw: st.DrawFn, p: Prescription, count: int | None = None) -> list
 
 def full_log(p: Prescription, day: date, *, rpe: int = 5, pain: int = 1, **changes: Any) -> ExerciseLog:
     """A session with every set done in full."""
-    sets = tuple(SetLog(reps=p.reps, hold_s=None if p.hold_s is None else float(p.hold_s)) for _ in range(p.sets))
+    held = None if p.hold_s is None else float(p.hold_s)
+    sets = tuple(SetLog(p.reps, held, index, side) for index in range(p.sets) for side in p.sides)
     return ExerciseLog(day=day, prescription=p, sets=sets, rpe=rpe, pain_during=pain, **changes)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy.orm import Session
 
+from backfit.plan import Prescription
 from backfit.services import profiles
 from backfit.services.profiles import NoProgramme
 from backfit.store import NotFound, repositories
@@ -74,3 +76,40 @@ def test_new_intake_replaces_the_programme(db: Database, test_data: f.TestData) 
 def test_unknown_profile(db: Database) -> None:
     with db.unit_of_work() as session, pytest.raises(NotFound, match="no profile named 'bob'"):
         profiles.current_programme(session, "bob")
+
+
+def _packaged_history(session: Session, days: int) -> None:
+    """Sessions on different days with the packaged catalog; the third with red pain (6/10)."""
+    data = f.packaged_data()
+    profiles.save_intake(session, f.intake(), catalog=data.catalog, rules=data.rules, now=f.START)
+    for day in range(days):
+        f.run_session(session, data, f.START + timedelta(days=2 * day, hours=10), pain=6 if day == 2 else 1)
+
+
+@pytest.mark.parametrize(
+    ("fresh_start", "kept"),
+    [pytest.param(False, True, id="changed-answers-keep-progress"), pytest.param(True, False, id="fresh-start")],
+)
+def test_changed_answers_keep_progress_unless_a_fresh_start(db: Database, fresh_start: bool, kept: bool) -> None:
+    data = f.packaged_data()
+    with db.unit_of_work() as session:
+        _packaged_history(session, 3)
+        before = profiles.current_programme(session).prescriptions
+        profiles.save_intake(
+            session,
+            f.intake(minutes_per_session=45),
+            catalog=data.catalog,
+            rules=data.rules,
+            now=f.START + timedelta(days=7),
+            fresh_start=fresh_start,
+        )
+        after = profiles.current_programme(session).prescriptions
+        history = repositories.performed_sessions(session, repositories.require_profile(session, "default").id)
+    assert len(history) == 3  # history is kept either way
+    default = {k: p for k, p in after.items() if p == Prescription.default_for(data.catalog[p.exercise_id])}
+    changed = [k for k in before if before[k] != Prescription.default_for(data.catalog[before[k].exercise_id])]
+    assert changed, "the history should have changed some dose"
+    for key in changed:
+        assert (key in after and after[key] == before[key]) is kept
+    if not kept:
+        assert set(default) >= {k for k in after if k.startswith(("bridge", "activation"))}

@@ -10,10 +10,10 @@ from backfit.session.engine import (
     Event,
     ExerciseAnswered,
     FinishedSet,
-    Phase,
     SessionEnded,
     SessionEngine,
     SetKey,
+    StepPhase,
 )
 from tests.factories import FakeClock
 
@@ -50,9 +50,9 @@ def advance(engine: SessionEngine, clock: FakeClock, seconds: float) -> None:
 
 def run_to_end(engine: SessionEngine, clock: FakeClock) -> None:
     for _ in range(10_000):
-        if engine.phase is Phase.done:
+        if engine.phase is StepPhase.done:
             return
-        if engine.phase is Phase.ask:
+        if engine.phase is StepPhase.ask:
             engine.answer(4, 1)
         else:
             advance(engine, clock, 1)
@@ -80,16 +80,16 @@ def test_full_session_emits_every_set_and_answer_in_order() -> None:
 
 def test_timing_lead_in_work_rest_and_a_big_time_jump() -> None:
     engine, clock, rec = make()
-    assert engine.tick().phase is Phase.rest
+    assert engine.tick().phase is StepPhase.rest
     advance(engine, clock, 5)
     snap = engine.snapshot()
-    assert snap.phase is Phase.work
+    assert snap.phase is StepPhase.work
     assert snap.remaining_s == pytest.approx(9)
     advance(engine, clock, 4)
     assert engine.snapshot().reps_done == 1
     advance(engine, clock, 100)  # the clock jumped: both sets end, then the questions
     assert len(rec.sets()) == 2
-    assert engine.phase is Phase.ask
+    assert engine.phase is StepPhase.ask
 
 
 def test_pause_freezes_the_countdown() -> None:
@@ -99,7 +99,7 @@ def test_pause_freezes_the_countdown() -> None:
     advance(engine, clock, 500)
     snap = engine.snapshot()
     assert snap.paused
-    assert snap.phase is Phase.work
+    assert snap.phase is StepPhase.work
     assert snap.remaining_s == pytest.approx(8)
     engine.resume()
     advance(engine, clock, 2)
@@ -112,7 +112,7 @@ def test_finishing_a_set_early_records_what_was_done() -> None:
     engine.finish_set()
     assert rec.sets()[0].reps == 1
     assert not rec.sets()[0].completed
-    assert engine.snapshot().phase is Phase.rest
+    assert engine.snapshot().phase is StepPhase.rest
 
 
 def test_skip_untouched_exercise_and_end_early_asks_for_the_started_one() -> None:
@@ -120,13 +120,13 @@ def test_skip_untouched_exercise_and_end_early_asks_for_the_started_one() -> Non
     engine.skip_exercise()  # the bridge, before any set
     assert rec.events[0] == ExerciseAnswered(0, "hip-bridge", None, None, False, skipped=True)
     advance(engine, clock, 15 + 20)  # transition, then the hold
-    assert engine.phase is Phase.ask
+    assert engine.phase is StepPhase.ask
     engine.answer(5, 2)
     advance(engine, clock, 15 + 5)  # left side held
     engine.end_early()
-    assert engine.phase is Phase.ask
+    assert engine.phase is StepPhase.ask
     engine.answer(3, 0)
-    assert engine.phase is Phase.done
+    assert engine.phase is StepPhase.done
     assert rec.events[-1] == SessionEnded(ended_early=True)
     assert [s.key for s in rec.sets()] == [SetKey(1, 0), SetKey(2, 0, "left")]
 
@@ -135,25 +135,27 @@ def test_radiating_symptoms_end_the_session() -> None:
     engine, clock, rec = make()
     advance(engine, clock, 5 + 9 + 10 + 9)
     engine.answer(5, 4, radiating_symptoms=True)
-    assert engine.phase is Phase.done
+    assert engine.phase is StepPhase.done
     assert rec.events[-1] == SessionEnded(ended_early=True)
 
 
 @pytest.mark.parametrize(
     ("done", "answered", "first_phase", "first_key"),
     [
-        pytest.param(set(), set(), Phase.rest, SetKey(0, 0), id="nothing-done"),
-        pytest.param({SetKey(0, 0)}, set(), Phase.work, SetKey(0, 1), id="mid-exercise"),
-        pytest.param({SetKey(0, 0), SetKey(0, 1)}, set(), Phase.ask, None, id="sets-done-not-answered"),
-        pytest.param({SetKey(0, 0), SetKey(0, 1)}, {0}, Phase.work, SetKey(1, 0), id="next-exercise"),
-        pytest.param({SetKey(0, 0), SetKey(0, 1), SetKey(1, 0)}, {0, 1}, Phase.work, SetKey(2, 0, "left"), id="sides"),
+        pytest.param(set(), set(), StepPhase.rest, SetKey(0, 0), id="nothing-done"),
+        pytest.param({SetKey(0, 0)}, set(), StepPhase.work, SetKey(0, 1), id="mid-exercise"),
+        pytest.param({SetKey(0, 0), SetKey(0, 1)}, set(), StepPhase.ask, None, id="sets-done-not-answered"),
+        pytest.param({SetKey(0, 0), SetKey(0, 1)}, {0}, StepPhase.work, SetKey(1, 0), id="next-exercise"),
+        pytest.param(
+            {SetKey(0, 0), SetKey(0, 1), SetKey(1, 0)}, {0, 1}, StepPhase.work, SetKey(2, 0, "left"), id="sides"
+        ),
     ],
 )
 def test_resume_continues_at_the_first_unfinished_set(
-    done: set[SetKey], answered: set[int], first_phase: Phase, first_key: SetKey | None
+    done: set[SetKey], answered: set[int], first_phase: StepPhase, first_key: SetKey | None
 ) -> None:
     engine, clock, rec = make(done=done, answered=answered)
-    if first_phase is Phase.work:
+    if first_phase is StepPhase.work:
         advance(engine, clock, 5)  # the lead-in
     snap = engine.snapshot()
     assert snap.phase is first_phase

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -138,12 +139,67 @@ def test_a_whole_session_then_history(onboarded: TestClient) -> None:
     assert history[0]["pain_start"] == 1
 
 
+def on_day(client: TestClient, day: int) -> None:
+    """Move the app's clock to ``day`` days after a fixed Monday."""
+    when = datetime(2026, 3, 2, 10, 0, tzinfo=UTC) + timedelta(days=day)
+    client.app.state.backfit.clock = lambda: when  # type: ignore[attr-defined]
+
+
 def test_two_good_sessions_progress_and_red_pain_steps_down(onboarded: TestClient) -> None:
+    on_day(onboarded, 0)
     do_whole_session(onboarded)
+    on_day(onboarded, 2)
     second = do_whole_session(onboarded)
     assert {d["action"] for d in second["decisions"]} == {"progress"}
+    on_day(onboarded, 4)
     third = do_whole_session(onboarded, pain=7)
     assert {d["action"] for d in third["decisions"]} <= {"regress", "stop"}
+    for d in third["decisions"]:
+        assert "one step easier" in " ".join(d["reasons"]) or "stops" in " ".join(d["reasons"])
+
+
+def test_two_sessions_on_one_day_are_not_two_in_a_row(onboarded: TestClient) -> None:
+    on_day(onboarded, 0)
+    do_whole_session(onboarded)
+    second = do_whole_session(onboarded)
+    assert {d["action"] for d in second["decisions"]} == {"keep"}
+    assert all("on one day counts once" in " ".join(d["reasons"]) for d in second["decisions"])
+
+
+def test_pain_above_5_before_a_session_asks_for_lighter_or_normal(onboarded: TestClient) -> None:
+    normal = {i["exercise_id"]: i for i in onboarded.get("/api/programme").json()["days"][0]["items"]}
+    asked = onboarded.post("/api/sessions", json={"pain_start": 7})
+    assert asked.status_code == 409
+    assert "lighter session" in asked.json()["detail"]
+    lighter = onboarded.post("/api/sessions", json={"pain_start": 7, "intensity": "lighter"})
+    assert lighter.status_code == 201
+    for item in lighter.json()["items"]:
+        assert item["sets"] == 1
+        was = normal.get(item["exercise_id"])
+        if was is not None:
+            assert item["reps"] is None or was["reps"] is None or item["reps"] <= was["reps"]
+
+
+def test_radiating_symptoms_pause_until_a_clinician_has_advised(onboarded: TestClient) -> None:
+    on_day(onboarded, 0)
+    session = start(onboarded)
+    first = session["items"][0]
+    for step in work_steps(session):
+        if step["item_index"] == first["index"]:
+            payload = {**step["set"], "reps": first["reps"], "hold_s": first["hold_s"]}
+            onboarded.post(f"/api/sessions/{session['id']}/sets", json=payload)
+    answer = {"item_index": first["index"], "rpe": 4, "pain_during": 3, "radiating_symptoms": True}
+    assert onboarded.post(f"/api/sessions/{session['id']}/answers", json=answer).status_code == 201
+    onboarded.post(f"/api/sessions/{session['id']}/finish", json={"pain_end": 3})
+    on_day(onboarded, 2)
+    refused = onboarded.post("/api/sessions", json={"pain_start": 1})
+    assert refused.status_code == 409
+    assert "paused" in refused.json()["detail"]
+    assert "clinician-advised" in refused.json()["detail"]
+    page = onboarded.get("/today")
+    assert "The programme is paused" in page.text
+    assert onboarded.post("/clinician-advised", data={"confirm": "yes"}, follow_redirects=False).status_code == 303
+    assert onboarded.post("/api/sessions", json={"pain_start": 1}).status_code == 201
 
 
 def test_starting_twice_resumes_the_open_session(onboarded: TestClient) -> None:

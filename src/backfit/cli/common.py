@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from backfit.catalog.loader import Catalog, CatalogError
 from backfit.cli.app import ExitCode, fail
-from backfit.services.runtime import catalog_for, open_store
+from backfit.services.runtime import catalog_for, open_store, utc_now
 from backfit.settings import Settings, get_settings
 from backfit.store import DatabaseUnavailable, DataDirReadOnly, ImportRejected, NotFound, SchemaTooNew, StoreError
 from backfit.store.database import Database
@@ -61,3 +62,20 @@ def services() -> Iterator[Services]:
         fail(str(exc), exit_code_for(exc))
     finally:
         db.dispose()
+
+
+ON_HELP = "Record as if done on this day (YYYY-MM-DD), at the present time of day: for sessions done away from the app."
+
+
+def clock_offset(on: str | None) -> timedelta:
+    """How far ``--on YYYY-MM-DD`` moves the clock (zero without it); a bad date is a one-line error."""
+    if on is None:
+        return timedelta()
+    try:
+        day = date.fromisoformat(on)
+    except ValueError:
+        fail(f"--on {on!r}: give the day as YYYY-MM-DD, e.g. 2026-03-02", ExitCode.invalid_input)
+    now = utc_now()
+    if day > now.date():
+        fail(f"--on {on}: that day has not come yet", ExitCode.invalid_input)
+    return datetime.combine(day, now.timetz()) - now

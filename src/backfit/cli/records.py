@@ -13,7 +13,7 @@ from rich.prompt import IntPrompt
 
 from backfit.catalog.schema import Exercise
 from backfit.cli.app import ExitCode, app, console, fail, print_json
-from backfit.cli.common import PROFILE_HELP, services
+from backfit.cli.common import ON_HELP, PROFILE_HELP, clock_offset, services
 from backfit.cli.tables import Column, records
 from backfit.services import calendar, charts, checkins, exports, history, profiles
 from backfit.services.runtime import programme_rules_for, utc_now
@@ -36,6 +36,7 @@ def checkin(
         [], "--psfs", help="A PSFS rating as 'activity=rating' (0-10); repeat for each activity."
     ),
     profile: str = typer.Option(profiles.DEFAULT_PROFILE, "--profile", help=PROFILE_HELP),
+    on: str | None = typer.Option(None, "--on", help=ON_HELP),
 ) -> None:
     """Rate pain now or the morning after a session, and the PSFS when it is due (every two weeks).
 
@@ -49,7 +50,7 @@ def checkin(
         if not activity or not value.strip().isdigit():
             fail(f"--psfs {item!r}: write it as 'activity=rating'", ExitCode.invalid_input)
         ratings[activity.strip()] = int(value)
-    now = utc_now()
+    now = utc_now() + clock_offset(on)
     with services() as svc, svc.db.unit_of_work() as session:
         try:
             if interactive:

@@ -8,7 +8,7 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from backfit.session.engine import Phase, Snapshot
+from backfit.session.engine import Snapshot, StepPhase
 from backfit.session.keys import keys_help
 
 KEYS_HELP = keys_help("cli")
@@ -53,7 +53,7 @@ def render(snap: Snapshot, total_items: int) -> RenderableType:
         title = f"Exercise {snap.item.index + 1} of {total_items}: {snap.item.name}"
         parts.append(Text(title, style="bold"))
         parts.append(Text(describe_set(snap)))
-    if snap.phase is Phase.work:
+    if snap.phase is StepPhase.work:
         p = snap.item.prescription if snap.item else None
         if p is not None and p.reps is not None:
             label = f"Repetition {min(snap.reps_done + 1, p.reps)} of {p.reps}"
@@ -61,7 +61,7 @@ def render(snap: Snapshot, total_items: int) -> RenderableType:
             label = "Hold"
         parts.append(Text(f"{label} - time left:", style="bold green"))
         parts.append(Text(big(clock_text(snap.remaining_s)), style="bold green"))
-    elif snap.phase is Phase.rest:
+    elif snap.phase is StepPhase.rest:
         parts.append(Text("Rest - next set in:", style="bold cyan"))
         parts.append(Text(big(clock_text(snap.remaining_s)), style="bold cyan"))
     if snap.paused:

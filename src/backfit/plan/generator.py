@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from backfit.catalog.loader import Catalog
 from backfit.catalog.schema import Equipment, Exercise, Family, Kind
+from backfit.plan.coaching import session_order
 from backfit.plan.intake import Experience, Intake, Screening, screen
 from backfit.plan.model import PlannedExercise, Prescription, Programme, SessionPlan
 from backfit.plan.rules import (
@@ -18,6 +19,7 @@ from backfit.plan.rules import (
     ProgrammeRules,
     Slot,
     default_progression_rules,
+    default_purposes,
     pain_zone,
 )
 
@@ -30,6 +32,9 @@ DAY_NAMES = {
     "sat": "Saturday",
     "sun": "Sunday",
 }
+
+
+START_LOWER = "start lower"
 
 
 class RedFlagBlocked(Exception):
@@ -74,7 +79,7 @@ def entry_exercise(
             break
         start = easier
         reason = (
-            f"pain {intake.pain_now}/10 now ({zone} zone): start lower, at step {start.ladder.step} "
+            f"pain {intake.pain_now}/10 now ({zone} zone): {START_LOWER}, at step {start.ladder.step} "
             f"of the {family.value} ladder"
         )
     current: Exercise | None = start
@@ -125,7 +130,7 @@ def choose_exercises(
         if slot.rotate and len(candidates) > 1:
             why += f"; alternates with {candidates[(pick + 1) % len(candidates)][0].name} from session to session"
         used.add(exercise.id)
-        choices.append(Choice(slot, exercise, f"{exercise.name}: to {slot.purpose} ({why})."))
+        choices.append(Choice(slot, exercise, f"{exercise.name}: to {default_purposes().of(exercise)} ({why})."))
     return choices, notes
 
 
@@ -178,7 +183,9 @@ def build_session(intake: Intake, catalog: Catalog, rules: ProgrammeRules, index
         p, extra = _initial_prescription(choice.exercise, intake, rules)
         planned.append(PlannedExercise(choice.slot.name, p, choice.reason + extra, p.seconds() + rules.transition_s))
     items, fit_notes = fit_to_budget(planned, choices, intake.minutes_per_session * 60, rules)
-    return SessionPlan(weekday=weekday, items=tuple(items), notes=tuple(notes + fit_notes))
+    by_key = {f"{i.slot}/{i.prescription.exercise_id}": i for i in items}
+    order = session_order(list(by_key), {k: i.prescription.exercise_id for k, i in by_key.items()}, catalog)
+    return SessionPlan(weekday=weekday, items=tuple(by_key[k] for k in order), notes=tuple(notes + fit_notes))
 
 
 def build_programme(intake: Intake, catalog: Catalog, rules: ProgrammeRules) -> Programme:
@@ -191,6 +198,7 @@ def build_programme(intake: Intake, catalog: Catalog, rules: ProgrammeRules) -> 
         raise RedFlagBlocked(screening)
     days = rules.weekdays[intake.sessions_per_week]
     sessions = tuple(build_session(intake, catalog, rules, i, day) for i, day in enumerate(days))
+    started = [choose_exercises(intake, catalog, rules, i)[0] for i in range(len(days))]
     names = [DAY_NAMES[d] for d in days]
     listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
     count = f"{intake.sessions_per_week} session{'s' if intake.sessions_per_week > 1 else ''}"
@@ -203,6 +211,8 @@ def build_programme(intake: Intake, catalog: Catalog, rules: ProgrammeRules) -> 
     reasons.append(f"Equipment used: {', '.join(owned) if owned else 'none (floor exercises only)'}.")
     if screening.flags:
         reasons.append("Red flags were answered yes and a clinician's clearance was confirmed.")
-    if pain_zone(intake.pain_now, default_progression_rules().pain) != "green":
-        reasons.append(f"Your pain is {intake.pain_now}/10 now, so each ladder starts lower.")
+    lower = sorted({c.exercise.ladder.family.value for s in started for c in s if START_LOWER in c.reason})
+    if lower:
+        listed_lower = lower[0] if len(lower) == 1 else f"{', '.join(lower[:-1])} and {lower[-1]}"
+        reasons.append(f"Your pain is {intake.pain_now}/10 now, so the {listed_lower} ladder(s) start lower.")
     return Programme(sessions=sessions, reasons=tuple(reasons), minutes_budget=intake.minutes_per_session)

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
+from typing import Literal
 
 from backfit.catalog.schema import Dosage, Exercise
+
+Side = Literal["both", "left", "right"]
+SIDE_SWITCH_S = 5.0
+"""Seconds to change sides between the two halves of a per-side set."""
 
 
 @dataclass(frozen=True)
@@ -45,19 +52,41 @@ class Prescription:
     def with_changes(self, **changes: int | None) -> Prescription:
         return replace(self, **changes)  # type: ignore[arg-type]
 
+    @property
+    def sides(self) -> tuple[Side, ...]:
+        """The sides each set is done on: left and right for per-side work, else both at once."""
+        return ("left", "right") if self.per_side else ("both",)
+
+    def rep_seconds(self) -> float:
+        """Seconds of one repetition: up, the pause (or the hold) at the top, down."""
+        return self.up_s + (self.hold_s if self.hold_s is not None else self.pause_s) + self.down_s
+
+    def side_seconds(self) -> float:
+        """Seconds of work of one set on one side: the countdown of a work step."""
+        if self.reps is not None:
+            return self.reps * self.rep_seconds()
+        return float(self.hold_s or 0)
+
     def set_seconds(self) -> float:
-        """Estimated working time of one set (both sides when ``per_side``)."""
-        if self.reps is not None and self.hold_s is not None:
-            work = self.reps * (self.up_s + self.hold_s + self.down_s)
-        elif self.reps is not None:
-            work = self.reps * (self.up_s + self.pause_s + self.down_s)
-        else:
-            work = float(self.hold_s or 0)
-        return work * (2 if self.per_side else 1)
+        """Seconds of one set: every side, with the side switch between them."""
+        return len(self.sides) * self.side_seconds() + (len(self.sides) - 1) * SIDE_SWITCH_S
 
     def seconds(self) -> float:
-        """Estimated time of every set and the rests between them."""
+        """Seconds of every set and the rests between them."""
+        return self._seconds
+
+    @cached_property
+    def _seconds(self) -> float:
         return self.sets * self.set_seconds() + (self.sets - 1) * self.rest_s
+
+    def side_done(self, reps: int | None, hold_s: float | None) -> bool:
+        """Whether one side of one set was done in full (the prescribed reps and hold)."""
+        return (self.reps is None or (reps or 0) >= self.reps) and (self.hold_s is None or (hold_s or 0) >= self.hold_s)
+
+    def completed_sets(self, done: Iterable[SetLog]) -> int:
+        """How many sets were done in full: a per-side set counts only when both sides are."""
+        full = {(s.set_index, s.side) for s in done if self.side_done(s.reps, s.hold_s)}
+        return sum(1 for i in range(self.sets) if all((i, side) in full for side in self.sides))
 
     def summary(self) -> str:
         if self.reps is not None and self.hold_s is not None:
@@ -102,10 +131,13 @@ class Programme:
 
 @dataclass(frozen=True)
 class SetLog:
-    """One performed set: repetitions done and/or seconds held."""
+    """One performed set on one side: repetitions done and/or seconds held.
+    ``set_index`` is 0-based; ``side`` is ``both`` unless the exercise is per side."""
 
     reps: int | None = None
     hold_s: float | None = None
+    set_index: int = 0
+    side: Side = "both"
 
 
 @dataclass(frozen=True)
@@ -131,11 +163,5 @@ class ExerciseLog:
         return self.prescription.exercise_id
 
     def unfinished_sets(self) -> int:
-        """Planned sets not done in full (missing sets count too)."""
-        p = self.prescription
-        short = sum(
-            1
-            for s in self.sets
-            if (p.reps is not None and (s.reps or 0) < p.reps) or (p.hold_s is not None and (s.hold_s or 0) < p.hold_s)
-        )
-        return short + max(0, p.sets - len(self.sets))
+        """Planned sets not done in full (missing sets and half-done per-side sets count too)."""
+        return self.prescription.sets - self.prescription.completed_sets(self.sets)

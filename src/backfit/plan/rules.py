@@ -15,7 +15,7 @@ from typing import Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from backfit.catalog.loader import Catalog, CatalogError
-from backfit.catalog.schema import Family, Kind
+from backfit.catalog.schema import Exercise, Family
 from backfit.plan.intake import Experience
 
 DATA_DIR = Path(__file__).with_name("data")
@@ -86,11 +86,6 @@ class Operation(StrEnum):
 class ProgressStep(Strict):
     operation: Operation
     by: int = Field(default=1, ge=1)
-    max: int | None = Field(default=None, ge=1)
-    max_by_kind: dict[Kind, int] = {}
-
-    def limit(self, kind: Kind) -> int | None:
-        return self.max_by_kind.get(kind, self.max)
 
 
 class ProgressRules(Strict):
@@ -104,6 +99,37 @@ class RegressRules(Strict):
     hold_by: int = Field(ge=1)
     min_reps: int = Field(ge=1)
     min_hold_s: int = Field(ge=1)
+    pain_free_sessions_to_return: int = Field(ge=1)
+
+
+class Cap(Strict):
+    """The most of each part of a dose (None: no cap of its own)."""
+
+    reps: int | None = Field(default=None, ge=1)
+    sets: int | None = Field(default=None, ge=1)
+    hold_s: int | None = Field(default=None, ge=1)
+
+
+class DefaultCap(Strict):
+    reps: int = Field(ge=1)
+    sets: int = Field(ge=1)
+    hold_s: int = Field(ge=1)
+
+
+class DoseCaps(Strict):
+    """``data/caps.toml``: the default caps and each exercise's own."""
+
+    default: DefaultCap
+    exercise: dict[str, Cap] = {}
+
+    def of(self, exercise_id: str) -> DefaultCap:
+        """The caps of one exercise: its own where given, else the default."""
+        own = self.exercise.get(exercise_id, Cap())
+        return DefaultCap(
+            reps=own.reps or self.default.reps,
+            sets=own.sets or self.default.sets,
+            hold_s=own.hold_s or self.default.hold_s,
+        )
 
 
 class ProgressionRules(Strict):
@@ -147,12 +173,66 @@ def check_against_catalog(rules: ProgrammeRules, catalog: Catalog) -> None:
                 )
 
 
+class Purposes(Strict):
+    """``data/purposes.toml``: why each exercise is in a programme."""
+
+    purpose: dict[str, str]
+
+    def of(self, exercise: Exercise) -> str:
+        """The exercise's purpose (an exercise of another catalog: what it works)."""
+        return self.purpose.get(exercise.id) or f"work the {', '.join(exercise.targets)}"
+
+
+def check_purposes_against_catalog(purposes: Purposes, catalog: Catalog) -> None:
+    """Every exercise has a purpose, and every purpose names an exercise."""
+    for exercise_id in purposes.purpose:
+        if catalog.get(exercise_id) is None:
+            raise CatalogError(f"purposes.toml: field purpose.{exercise_id}: no such exercise in the catalog")
+    missing = sorted(set(catalog) - set(purposes.purpose))
+    if missing:
+        raise CatalogError(f"purposes.toml: no purpose for {', '.join(missing)}")
+
+
+def check_caps_against_catalog(caps: DoseCaps, catalog: Catalog) -> None:
+    """Every capped exercise exists, and every exercise's starting dose is within its caps."""
+    for exercise_id in caps.exercise:
+        if catalog.get(exercise_id) is None:
+            raise CatalogError(f"caps.toml: field exercise.{exercise_id}: no such exercise in the catalog")
+    for exercise in catalog.values():
+        cap, dose = caps.of(exercise.id), exercise.dosage
+        for name, value, limit in (
+            ("sets", dose.sets, cap.sets),
+            ("reps", dose.reps, cap.reps),
+            ("hold_s", dose.hold_s, cap.hold_s),
+        ):
+            if value is not None and value > limit:
+                raise CatalogError(f"caps.toml: {exercise.id} starts at {name} {value}, above its cap of {limit}")
+
+
 def load_programme_rules(path: Path = DATA_DIR / "programme.toml") -> ProgrammeRules:
     return _load(ProgrammeRules, path)
 
 
 def load_progression_rules(path: Path = DATA_DIR / "progression.toml") -> ProgressionRules:
     return _load(ProgressionRules, path)
+
+
+def load_dose_caps(path: Path = DATA_DIR / "caps.toml") -> DoseCaps:
+    return _load(DoseCaps, path)
+
+
+def load_purposes(path: Path = DATA_DIR / "purposes.toml") -> Purposes:
+    return _load(Purposes, path)
+
+
+@cache
+def default_purposes() -> Purposes:
+    return load_purposes()
+
+
+@cache
+def default_dose_caps() -> DoseCaps:
+    return load_dose_caps()
 
 
 @cache

@@ -139,14 +139,20 @@ def _unchanged(tables: dict[str, Any]) -> dict[str, Any]:
 
 
 def _profiles_gain_schedule_preferences(tables: dict[str, Any]) -> dict[str, Any]:
-    """0003 -> 0005: no schedule was chosen before it (the table is new and empty, as the migration leaves it)."""
+    """0004 -> 0005: no schedule was chosen before it (the table is new and empty, as the migration leaves it)."""
     return {**tables, "schedule_preferences": []}
+
+
+def _programme_pauses_begin(tables: dict[str, Any]) -> dict[str, Any]:
+    """0003 -> 0004: backups before it have no programme pauses (an empty table)."""
+    return {**tables, "programme_pauses": []}
 
 
 BACKUP_UPGRADES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     "0001": ("0002", _sets_gain_source_and_faults),
     "0002": ("0003", _unchanged),
-    "0003": ("0005", _profiles_gain_schedule_preferences),
+    "0003": ("0004", _programme_pauses_begin),
+    "0004": ("0005", _profiles_gain_schedule_preferences),
 }
 """Schema revision of an older backup -> (the next revision, how its tables become that revision's).
 

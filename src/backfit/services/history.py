@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backfit.catalog.loader import Catalog
+from backfit.plan.model import SetLog
 from backfit.services.faults import FaultSummary, stored_faults, summarise
-from backfit.services.profiles import DEFAULT_PROFILE
+from backfit.services.profiles import DEFAULT_PROFILE, prescription_from_dict
 from backfit.store import repositories as repo
 from backfit.store.models import (
     CheckIn,
@@ -41,13 +43,13 @@ class SessionSummary:
     """Form faults the camera saw during the session's sets."""
 
 
-def _planned_sets(plan: list[dict[str, object]]) -> int:
-    total = 0
-    for item in plan:
-        p = item["prescription"]
-        assert isinstance(p, dict)
-        total += int(p["sets"]) * (2 if p["per_side"] else 1)
-    return total
+def _planned_sets(plan: list[dict[str, Any]]) -> int:
+    return sum(prescription_from_dict(item["prescription"]).sets for item in plan)
+
+
+def _sets_done(plan: list[dict[str, Any]], stored: dict[int, list[SetLog]]) -> int:
+    """Sets done in full (a per-side set counts when both sides are)."""
+    return sum(prescription_from_dict(item["prescription"]).completed_sets(stored[i]) for i, item in enumerate(plan))
 
 
 def history(session: Session, name: str = DEFAULT_PROFILE, *, limit: int | None = None) -> list[SessionSummary]:
@@ -57,14 +59,20 @@ def history(session: Session, name: str = DEFAULT_PROFILE, *, limit: int | None 
     if not performed:
         return []
     oldest = performed[-1].started_at
-    counts = dict(
-        session.execute(
-            select(SetRecord.performed_session_id, func.count())
-            .join(PerformedSession, PerformedSession.id == SetRecord.performed_session_id)
-            .where(PerformedSession.profile_id == profile.id, PerformedSession.started_at >= oldest)
-            .group_by(SetRecord.performed_session_id)
-        ).all()
-    )
+    done: dict[int, dict[int, list[SetLog]]] = defaultdict(lambda: defaultdict(list))
+    for performed_id, item_index, set_index, side, reps, hold_s in session.execute(
+        select(
+            SetRecord.performed_session_id,
+            SetRecord.item_index,
+            SetRecord.set_index,
+            SetRecord.side,
+            SetRecord.reps,
+            SetRecord.hold_s,
+        )
+        .join(PerformedSession, PerformedSession.id == SetRecord.performed_session_id)
+        .where(PerformedSession.profile_id == profile.id, PerformedSession.started_at >= oldest)
+    ):
+        done[performed_id][item_index].append(SetLog(reps, hold_s, set_index, side))  # type: ignore[arg-type]
     faults: dict[int, int] = defaultdict(int)
     for session_id, seen in session.execute(
         select(SetRecord.performed_session_id, SetRecord.faults)
@@ -96,7 +104,7 @@ def history(session: Session, name: str = DEFAULT_PROFILE, *, limit: int | None 
             started_at=s.started_at,
             status=s.status,
             exercises=[item["prescription"]["exercise_id"] for item in s.plan],
-            sets_done=counts.get(s.id, 0),
+            sets_done=_sets_done(s.plan, done[s.id]),
             sets_planned=_planned_sets(s.plan),
             pain_start=pain.get((s.id, "session_start")),
             pain_end=pain.get((s.id, "session_end")),

@@ -12,9 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backfit.catalog.loader import Catalog
+from backfit.plan.model import Side
 from backfit.services.faults import FaultSeen, SetSource
 from backfit.services.sessions import engine_items, progress_so_far, record_event
-from backfit.session.engine import EngineItem, ExerciseAnswered, FinishedSet, SetKey, Side, units_of
+from backfit.session.engine import EngineItem, ExerciseAnswered, FinishedSet, SetKey, units_of
 from backfit.session.steps import Step, remaining_steps
 from backfit.store.errors import NotFound
 from backfit.store.models import PerformedSession, SetRecord
@@ -91,9 +92,7 @@ def record_set(
     if created:
         if item_index in state.answered:
             raise Rejected(f"{item.name} is already answered: its sets are closed")
-        p = item.prescription
-        completed = (p.reps is None or (reps or 0) >= p.reps) and (p.hold_s is None or (hold_s or 0) >= p.hold_s)
-        finished = FinishedSet(key, item.exercise_id, reps, hold_s, completed)
+        finished = FinishedSet(key, item.exercise_id, reps, hold_s, item.prescription.side_done(reps, hold_s))
         record_event(session, performed_id, finished, now, source=source, faults=faults)
     stored = session.scalars(
         select(SetRecord).where(

@@ -10,10 +10,11 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from backfit.catalog.loader import Catalog
+from backfit.plan.coaching import ItemState, WeekPlan, refit
 from backfit.plan.generator import RedFlagBlocked, build_programme
 from backfit.plan.intake import Intake, screen
 from backfit.plan.model import Prescription
-from backfit.plan.rules import WEEKDAYS, ProgrammeRules
+from backfit.plan.rules import WEEKDAYS, ProgrammeRules, default_progression_rules
 from backfit.services.schedule import days_reason, is_days_reason, weekdays_for_new_programme
 from backfit.store import repositories as repo
 from backfit.store.errors import NotFound as NotFound  # re-exported for callers of this module
@@ -49,8 +50,12 @@ def prescription_to_dict(p: Prescription) -> dict[str, Any]:
     }
 
 
+PRESCRIPTION_FIELDS = ("exercise_id", "sets", "reps", "hold_s", "rest_s", "per_side", "up_s", "pause_s", "down_s")
+
+
 def prescription_from_dict(raw: dict[str, Any]) -> Prescription:
-    return Prescription(**raw)
+    """The prescription of a stored dict (other keys, such as ``stopped``, are ignored)."""
+    return Prescription(**{k: raw[k] for k in PRESCRIPTION_FIELDS if k in raw})
 
 
 def prescription_of(row: CurrentPrescription) -> Prescription:
@@ -90,9 +95,15 @@ def save_intake(
     rules: ProgrammeRules,
     now: datetime,
     name: str = DEFAULT_PROFILE,
+    fresh_start: bool = False,
 ) -> Profile:
     """Store the intake answers for profile ``name`` (created if new) and, unless
     a red flag blocks it, build and store its programme as the current one.
+
+    Changed answers keep the progress made: each new item whose slot and ladder
+    the previous programme had takes that item's current dose, and its safety stop
+    (fitted again into the new minutes), unless ``fresh_start``. History is kept
+    either way, and an open radiating-symptom pause stays open.
 
     The answers are stored even when blocked, so the screen's outcome is on record;
     :func:`current_programme` then raises :class:`NoProgramme` with the reason."""
@@ -110,9 +121,16 @@ def save_intake(
     session.flush()
     for item in intake.psfs:
         session.add(PsfsRating(profile_id=profile.id, activity=item.activity, rating=item.rating, rated_at=now))
+    previous = repo.active_programme(session, profile.id)
+    carried: dict[tuple[str, str], CurrentPrescription] = {}
+    if previous is not None and not fresh_start:
+        for key, old in repo.prescriptions(session, previous.id).items():
+            exercise = catalog.get(old.exercise_id)
+            if exercise is not None:
+                carried[(key.split("/")[0], exercise.ladder.family.value)] = old
     session.execute(update(ProgrammeRecord).where(ProgrammeRecord.profile_id == profile.id).values(active=False))
     if not screening.blocked:
-        store_programme(session, profile, record, intake, catalog=catalog, rules=rules, now=now)
+        store_programme(session, profile, record, intake, catalog=catalog, rules=rules, now=now, carried=carried)
     session.flush()
     return profile
 
@@ -126,8 +144,11 @@ def store_programme(
     catalog: Catalog,
     rules: ProgrammeRules,
     now: datetime,
+    carried: dict[tuple[str, str], CurrentPrescription] | None = None,
 ) -> ProgrammeRecord:
-    """Build the programme for ``intake`` and store it with its prescriptions and schedule."""
+    """Build the programme for ``intake`` and store it with its prescriptions and
+    schedule; ``carried``: (slot, family) -> the previous programme's item whose
+    dose and stop carry over (when the person has its equipment)."""
     programme = build_programme(intake, catalog, rules)
     days: list[dict[str, Any]] = []
     first: dict[str, Prescription] = {}
@@ -155,8 +176,24 @@ def store_programme(
     )
     session.add(row)
     session.flush()
+    owned = frozenset(intake.equipment)
+    state: dict[str, ItemState] = {}
     for key, p in first.items():
-        current = CurrentPrescription(programme_id=row.id, key=key, stopped=False, **prescription_to_dict(p))
+        old = (carried or {}).get((key.split("/")[0], catalog[p.exercise_id].ladder.family.value))
+        kept = catalog.get(old.exercise_id) if old is not None else None
+        if old is not None and kept is not None and kept.needs <= owned:
+            state[key] = ItemState(prescription_of(old), stopped=old.stopped)
+        else:
+            state[key] = ItemState(p)
+    week = WeekPlan(
+        tuple(tuple(i["key"] for i in d["items"]) for d in days), row.minutes_budget * 60, rules.transition_s
+    )
+    for key, change in refit(state, week, default_progression_rules()).items():
+        state[key] = change.after
+    for key, item in state.items():
+        current = CurrentPrescription(
+            programme_id=row.id, key=key, stopped=item.stopped, **prescription_to_dict(item.prescription)
+        )
         current.updated_at = now
         session.add(current)
     extend_schedule(session, row, now.date(), now.date() + timedelta(weeks=SCHEDULE_WEEKS))
@@ -219,9 +256,7 @@ def latest_decisions(session: Session, name: str = DEFAULT_PROFILE) -> list[Prog
     last = next((s for s in repo.performed_sessions(session, profile.id, limit=5) if s.status != "in_progress"), None)
     if last is None:
         return []
-    from backfit.services.sessions import session_decisions  # sessions builds on profiles
-
-    return session_decisions(session, last.id)
+    return repo.decisions_of_session(session, last.id)
 
 
 def latest_answers(session: Session, name: str = DEFAULT_PROFILE) -> dict[str, Any] | None:

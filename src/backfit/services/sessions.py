@@ -6,25 +6,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backfit.catalog.loader import Catalog
 from backfit.catalog.schema import Equipment
-from backfit.plan.model import ExerciseLog, Prescription, SetLog
-from backfit.plan.progression import Decision, next_prescription
+from backfit.plan.coaching import EVERYTHING_STOPPED, RADIATING_PAUSE, ItemState, lighter, todays_items
+from backfit.plan.model import ExerciseLog, SetLog
+from backfit.plan.rules import default_progression_rules
+from backfit.services.coaching import ProgrammePaused, pause_programme, require_not_paused, run_step, week_of
 from backfit.services.faults import FaultSeen, SetSource
 from backfit.services.profiles import (
     DEFAULT_PROFILE,
     SCHEDULE_WEEKS,
-    NoProgramme,
-    apply_prescription,
     current_programme,
     extend_schedule,
     prescription_from_dict,
-    prescription_of,
     prescription_to_dict,
 )
 from backfit.session.engine import EngineItem, Event, ExerciseAnswered, FinishedSet, SessionEnded, SetKey
@@ -32,10 +31,8 @@ from backfit.store import repositories as repo
 from backfit.store.errors import NotFound
 from backfit.store.models import (
     CheckIn,
-    CurrentPrescription,
     ExerciseResult,
     PerformedSession,
-    ProgrammeRecord,
     ProgressionDecision,
     ScheduledSession,
     SetRecord,
@@ -68,6 +65,21 @@ def choose_scheduled(session: Session, programme_id: int, today: date) -> Schedu
     return found
 
 
+class PainBeforeSession(ValueError):
+    """Pain above the amber zone before a session: the person chooses a lighter session or rest first."""
+
+
+Intensity = Literal["normal", "lighter"]
+
+
+def pain_before_question(pain: int) -> str:
+    """What to ask a person whose pain before a session is above 5."""
+    return (
+        f"Your pain is {pain}/10 before the session. backfit suggests a lighter session today "
+        "(one set of each exercise, the easier steps) or a rest day; stop if the pain gets worse."
+    )
+
+
 def start_session(
     session: Session,
     *,
@@ -75,24 +87,35 @@ def start_session(
     pain_start: int,
     now: datetime,
     name: str = DEFAULT_PROFILE,
+    intensity: Intensity | None = None,
 ) -> PerformedSession:
-    """Freeze today's plan into a new performed session and store the starting pain."""
+    """Freeze today's plan into a new performed session (in session order, stopped
+    exercises left out) and store the starting pain.
+
+    Raises :class:`ProgrammePaused` after radiating symptoms until a clinician's
+    advice is confirmed, and :class:`PainBeforeSession` when the pain is above the
+    amber zone and no ``intensity`` was chosen (``lighter``: one set, easier steps)."""
     view = current_programme(session, name)
     programme = view.programme
+    require_not_paused(session, programme.profile_id)
+    rules = default_progression_rules()
+    if pain_start > rules.pain.amber_max and intensity is None:
+        raise PainBeforeSession(pain_before_question(pain_start))
     extend_schedule(session, programme, now.date(), now.date() + timedelta(weeks=SCHEDULE_WEEKS))
     scheduled = choose_scheduled(session, programme.id, now.date())
     day_index = scheduled.day_index if scheduled else 0
+    items = {key: ItemState(p, key in view.stopped) for key, p in view.prescriptions.items()}
+    owned = frozenset(Equipment(e) for e in programme.owned_equipment)
     plan: list[dict[str, Any]] = []
-    for item in programme.days[day_index]["items"]:
-        key = item["key"]
-        if key in view.stopped or key not in view.prescriptions:
-            continue
-        p = view.prescriptions[key]
+    for key, p in todays_items(items, week_of(programme), day_index, catalog):
+        if intensity == "lighter":
+            p = lighter(p, catalog, owned, rules)
+        slot = next(i["slot"] for i in programme.days[day_index]["items"] if i["key"] == key)
         family, step, exercise_name = _ladder_position(catalog, p.exercise_id)
         plan.append(
             {
                 "key": key,
-                "slot": item["slot"],
+                "slot": slot,
                 "name": exercise_name,
                 "family": family,
                 "step": step,
@@ -100,7 +123,7 @@ def start_session(
             }
         )
     if not plan:
-        raise NoProgramme("every exercise of today's session is stopped: ask a clinician before going on")
+        raise ProgrammePaused(f"{EVERYTHING_STOPPED} (with `backfit clinician-advised` or on the Today page)")
     performed = PerformedSession(
         profile_id=programme.profile_id,
         programme_id=programme.id,
@@ -204,6 +227,10 @@ def record_event(
         )
         for row in sets:
             row.rpe, row.pain_during = event.rpe, event.pain_during
+        if event.radiating_symptoms:
+            performed = session.get(PerformedSession, performed_id)
+            if performed is not None:
+                pause_programme(session, performed.profile_id, performed_id, RADIATING_PAUSE, now)
     elif isinstance(event, SessionEnded):
         pass
     session.flush()
@@ -211,6 +238,14 @@ def record_event(
 
 def exercise_logs(session: Session, sessions: Sequence[PerformedSession]) -> dict[str, list[ExerciseLog]]:
     """ExerciseLogs per programme item key, oldest first, from answered exercises."""
+    return logs_by_key_and_session(session, sessions)[0]
+
+
+def logs_by_key_and_session(
+    session: Session, sessions: Sequence[PerformedSession]
+) -> tuple[dict[str, list[ExerciseLog]], dict[int, list[ExerciseLog]]]:
+    """ExerciseLogs of answered (not skipped) exercises: per item key, oldest first;
+    and per performed session."""
     ids = [s.id for s in sessions]
     sets: dict[tuple[int, int], list[SetRecord]] = {}
     for row in repo.sets_of(session, ids):
@@ -220,95 +255,28 @@ def exercise_logs(session: Session, sessions: Sequence[PerformedSession]) -> dic
         pain[(c.performed_session_id or 0, c.moment)] = c.pain
     results = {(r.performed_session_id, r.item_index): r for r in repo.results_of(session, ids)}
     logs: dict[str, list[ExerciseLog]] = {}
+    by_session: dict[int, list[ExerciseLog]] = {}
     for performed in sorted(sessions, key=lambda s: (s.started_at, s.id)):
         for index, item in enumerate(performed.plan):
             result = results.get((performed.id, index))
             if result is None or result.skipped or result.rpe is None or result.pain_during is None:
                 continue
-            logs.setdefault(item["key"], []).append(
-                ExerciseLog(
-                    day=performed.started_at.date(),
-                    prescription=prescription_from_dict(item["prescription"]),
-                    sets=tuple(SetLog(reps=s.reps, hold_s=s.hold_s) for s in sets.get((performed.id, index), [])),
-                    rpe=result.rpe,
-                    pain_during=result.pain_during,
-                    pain_before=pain.get((performed.id, "session_start")),
-                    pain_next_morning=pain.get((performed.id, "next_morning")),
-                    radiating_symptoms=result.radiating_symptoms,
-                )
+            log = ExerciseLog(
+                day=performed.started_at.date(),
+                prescription=prescription_from_dict(item["prescription"]),
+                sets=tuple(
+                    SetLog(s.reps, s.hold_s, s.set_index, s.side)  # type: ignore[arg-type]
+                    for s in sets.get((performed.id, index), [])
+                ),
+                rpe=result.rpe,
+                pain_during=result.pain_during,
+                pain_before=pain.get((performed.id, "session_start")),
+                pain_next_morning=pain.get((performed.id, "next_morning")),
+                radiating_symptoms=result.radiating_symptoms,
             )
-    return logs
-
-
-def _decide(
-    session: Session, performed: PerformedSession, catalog: Catalog, now: datetime, *, revising: bool
-) -> list[ProgressionDecision]:
-    programme = session.get(ProgrammeRecord, performed.programme_id)
-    if programme is None:
-        raise NotFound(f"programme {performed.programme_id} is gone")
-    owned = frozenset(Equipment(e) for e in programme.owned_equipment)
-    history = repo.performed_sessions(
-        session, performed.profile_id, programme_id=performed.programme_id, limit=HISTORY_FOR_PROGRESSION
-    )
-    history = [s for s in history if s.status != "in_progress" or s.id == performed.id]
-    history = [s for s in history if s.started_at <= performed.started_at]
-    logs = exercise_logs(session, history)
-    rows = repo.prescriptions(session, performed.programme_id)
-    previous = {
-        d.key: d
-        for d in session.scalars(
-            select(ProgressionDecision)
-            .where(ProgressionDecision.performed_session_id == performed.id)
-            .order_by(ProgressionDecision.id)
-        )
-    }
-    decisions = []
-    for item in performed.plan:
-        key = item["key"]
-        row = rows.get(key)
-        mine = logs.get(key, [])
-        if row is None or not mine or mine[-1].day != performed.started_at.date():
-            continue
-        before = prescription_from_dict(item["prescription"]) if revising else prescription_of(row)
-        decision = next_prescription(before, mine, catalog, owned)
-        if revising:
-            old = previous.get(key)
-            if old is None or old.action == decision.action or prescription_to_dict(prescription_of(row)) != old.after:
-                continue
-        decisions.append(_apply(session, performed, row, before, decision, catalog, now))
-    session.flush()
-    return decisions
-
-
-def _apply(
-    session: Session,
-    performed: PerformedSession,
-    row: CurrentPrescription,
-    before: Prescription,
-    decision: Decision,
-    catalog: Catalog,
-    now: datetime,
-) -> ProgressionDecision:
-    if decision.action in ("progress", "regress"):
-        apply_prescription(row, decision.prescription, now)
-    elif decision.action == "stop":
-        row.stopped, row.updated_at = True, now
-    family, step, _ = _ladder_position(catalog, decision.prescription.exercise_id)
-    record = ProgressionDecision(
-        programme_id=performed.programme_id,
-        performed_session_id=performed.id,
-        key=row.key,
-        action=decision.action,
-        change=decision.change,
-        reasons=list(decision.reasons),
-        before=prescription_to_dict(before),
-        after=prescription_to_dict(decision.prescription),
-        family=family,
-        step=step,
-        decided_at=now,
-    )
-    session.add(record)
-    return record
+            logs.setdefault(item["key"], []).append(log)
+            by_session.setdefault(performed.id, []).append(log)
+    return logs, by_session
 
 
 @dataclass(frozen=True)
@@ -327,32 +295,56 @@ def finish_session(
     pain_end: int | None,
     now: datetime,
 ) -> Finished:
-    """Close the session (completed, or ended early when sets are missing), store
-    the end pain, and decide each answered exercise's next prescription."""
+    """Close the session (completed, or ended early when a set is not done in full),
+    store the end pain, and run the coaching step on the programme."""
     performed = session.get(PerformedSession, performed_id)
     if performed is None:
         raise NotFound(f"no session {performed_id}")
-    done, _ = progress_so_far(session, performed_id)
-    total = sum(
-        item["prescription"]["sets"] * (2 if item["prescription"]["per_side"] else 1) for item in performed.plan
-    )
-    performed.status = "completed" if len(done) >= total else "ended_early"
+    counts = set_counts(session, performed)
+    performed.status = "completed" if counts[0] >= counts[1] else "ended_early"
     performed.ended_at = now
     if pain_end is not None:
         session.add(session_checkin(performed, "session_end", pain_end, now))
     session.flush()
-    return Finished(performed.status, _decide(session, performed, catalog, now, revising=False))
+    return Finished(performed.status, _coach(session, performed, catalog, now, revising=False))
+
+
+def set_counts(session: Session, performed: PerformedSession) -> tuple[int, int]:
+    """(sets done in full, sets planned) of a session: a per-side set counts when both sides are."""
+    stored = repo.sets_of(session, [performed.id])
+    done = 0
+    planned = 0
+    for index, item in enumerate(performed.plan):
+        p = prescription_from_dict(item["prescription"])
+        mine = [SetLog(s.reps, s.hold_s, s.set_index, s.side) for s in stored if s.item_index == index]  # type: ignore[arg-type]
+        done += p.completed_sets(mine)
+        planned += p.sets
+    return done, planned
+
+
+def _coach(
+    session: Session, performed: PerformedSession, catalog: Catalog, now: datetime, *, revising: bool
+) -> list[ProgressionDecision]:
+    history = repo.performed_sessions(
+        session, performed.profile_id, programme_id=performed.programme_id, limit=HISTORY_FOR_PROGRESSION
+    )
+    history = [s for s in history if s.status != "in_progress" or s.id == performed.id]
+    history = [s for s in history if (s.started_at, s.id) <= (performed.started_at, performed.id)]
+    logs, by_session = logs_by_key_and_session(session, history)
+    answered_rows = {r.item_index for r in repo.results_of(session, [performed.id]) if not r.skipped}
+    answered = [item["key"] for i, item in enumerate(performed.plan) if i in answered_rows and item["key"] in logs]
+    ordered = sorted(history, key=lambda s: (s.started_at, s.id))
+    return run_step(session, performed, catalog, now, logs, answered, ordered, by_session, revising=revising)
 
 
 def revise_after_morning(
     session: Session, performed: PerformedSession, catalog: Catalog, now: datetime
 ) -> list[ProgressionDecision]:
-    """Decide again with the next-morning pain; a changed decision replaces the
-    earlier one (when nothing changed the prescription since)."""
-    return _decide(session, performed, catalog, now, revising=True)
+    """Run the coaching step again with the next-morning pain, from the programme
+    as it was before the session; its decisions replace the earlier ones."""
+    return _coach(session, performed, catalog, now, revising=True)
 
 
 def session_decisions(session: Session, performed_id: int) -> list[ProgressionDecision]:
     """The progression decisions made after one session, in order."""
-    query = select(ProgressionDecision).where(ProgressionDecision.performed_session_id == performed_id)
-    return list(session.scalars(query.order_by(ProgressionDecision.id)))
+    return repo.decisions_of_session(session, performed_id)

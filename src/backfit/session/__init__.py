@@ -5,11 +5,11 @@ from backfit.session.engine import (
     Event,
     ExerciseAnswered,
     FinishedSet,
-    Phase,
     SessionEnded,
     SessionEngine,
     SetKey,
     Snapshot,
+    StepPhase,
 )
 
 __all__ = [
@@ -17,9 +17,9 @@ __all__ = [
     "Event",
     "ExerciseAnswered",
     "FinishedSet",
-    "Phase",
     "SessionEnded",
     "SessionEngine",
     "SetKey",
     "Snapshot",
+    "StepPhase",
 ]

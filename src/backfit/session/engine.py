@@ -14,13 +14,10 @@ import math
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Literal
 
-from backfit.plan.model import Prescription
+from backfit.plan.model import SIDE_SWITCH_S, Prescription, Side
 
-Side = Literal["both", "left", "right"]
 LEAD_IN_S = 5.0
-SIDE_SWITCH_S = 5.0
 TRANSITION_S = 15.0
 
 
@@ -46,7 +43,8 @@ class SetKey:
 
 @dataclass(frozen=True)
 class FinishedSet:
-    """A set that ended: repetitions done and/or seconds held; ``completed`` when in full."""
+    """One side of a set that ended: repetitions done and/or seconds held; ``completed``
+    when that side was done in full (:meth:`Prescription.side_done`)."""
 
     key: SetKey
     exercise_id: str
@@ -75,21 +73,21 @@ class SessionEnded:
 Event = FinishedSet | ExerciseAnswered | SessionEnded
 
 
-class Phase(StrEnum):
+class StepPhase(StrEnum):
     work = "work"  # repetitions or a hold, counting down
     rest = "rest"  # rest before the next set (or exercise), counting down
     ask = "ask"  # waiting for effort and pain answers
     done = "done"
 
 
-COUNTDOWNS = (Phase.work, Phase.rest)
+COUNTDOWNS = (StepPhase.work, StepPhase.rest)
 
 
 @dataclass(frozen=True)
 class Snapshot:
     """What to show now. Times in seconds."""
 
-    phase: Phase
+    phase: StepPhase
     paused: bool
     item: EngineItem | None
     set_key: SetKey | None
@@ -100,22 +98,10 @@ class Snapshot:
     next_item: EngineItem | None
 
 
-def set_duration(p: Prescription) -> float:
-    """Seconds of work in one set (one side)."""
-    if p.reps is not None and p.hold_s is not None:
-        return p.reps * (p.up_s + p.hold_s + p.down_s)
-    if p.reps is not None:
-        return p.reps * (p.up_s + p.pause_s + p.down_s)
-    return float(p.hold_s or 0)
-
-
-def rep_duration(p: Prescription) -> float:
-    return p.up_s + (p.hold_s if p.hold_s is not None else p.pause_s) + p.down_s
-
-
 def units_of(item: EngineItem) -> list[SetKey]:
-    sides: tuple[Side, ...] = ("left", "right") if item.prescription.per_side else ("both",)
-    return [SetKey(item.index, s, side) for s in range(item.prescription.sets) for side in sides]
+    """Every set of the item, one unit per side."""
+    p = item.prescription
+    return [SetKey(item.index, s, side) for s in range(p.sets) for side in p.sides]
 
 
 class SessionEngine:
@@ -141,7 +127,7 @@ class SessionEngine:
         self._answered: set[int] = set(answered)
         self._ending = False
         self._paused_at: float | None = None
-        self._phase = Phase.rest
+        self._phase = StepPhase.rest
         self._phase_start = clock()
         self._phase_length = lead_in_s
         self._unit: SetKey | None = None
@@ -165,7 +151,7 @@ class SessionEngine:
                 continue
             self._unit = pending[0]
             if not first:
-                self._start(Phase.rest, self._rest_before(pending[0]))
+                self._start(StepPhase.rest, self._rest_before(pending[0]))
             return
         self._finish()
 
@@ -177,7 +163,7 @@ class SessionEngine:
             return SIDE_SWITCH_S
         return float(self.items[unit.item_index].prescription.rest_s)
 
-    def _start(self, phase: Phase, length: float, at: float | None = None) -> None:
+    def _start(self, phase: StepPhase, length: float, at: float | None = None) -> None:
         self._phase = phase
         self._phase_length = length
         self._phase_start = self._clock() if at is None else at
@@ -185,12 +171,12 @@ class SessionEngine:
     def _start_ask(self, index: int) -> None:
         self._unit = None
         self._ask_item = index
-        self._start(Phase.ask, math.inf)
+        self._start(StepPhase.ask, math.inf)
 
     def _finish(self) -> None:
-        if self._phase is not Phase.done:
+        if self._phase is not StepPhase.done:
             self._unit = None
-            self._start(Phase.done, 0.0)
+            self._start(StepPhase.done, 0.0)
             self._emit(SessionEnded(ended_early=self._ending or len(self._done) < len(self._units)))
 
     # -- time -------------------------------------------------------------------
@@ -200,14 +186,14 @@ class SessionEngine:
 
     def tick(self) -> Snapshot:
         """Advance by the clock: end countdowns that ran out (several if time jumped)."""
-        while self._paused_at is None and self._phase in (Phase.work, Phase.rest):
+        while self._paused_at is None and self._phase in (StepPhase.work, StepPhase.rest):
             elapsed = self._elapsed()
             if elapsed < self._phase_length:
                 break
             end = self._phase_start + self._phase_length
-            if self._phase is Phase.rest:
+            if self._phase is StepPhase.rest:
                 assert self._unit is not None
-                self._start(Phase.work, set_duration(self.items[self._unit.item_index].prescription), at=end)
+                self._start(StepPhase.work, self.items[self._unit.item_index].prescription.side_seconds(), at=end)
             else:
                 self._record(full=True, at=end)
         return self.snapshot()
@@ -218,7 +204,8 @@ class SessionEngine:
         item = self.items[unit.item_index]
         p = item.prescription
         elapsed = self._phase_length if full else self._elapsed()
-        counted = p.reps if full else min(p.reps or 0, int(elapsed // rep_duration(p)) if rep_duration(p) else 0)
+        rep_s = p.rep_seconds()
+        counted = p.reps if full else min(p.reps or 0, int(elapsed // rep_s) if rep_s else 0)
         done_reps = None if p.reps is None else (reps if reps is not None else counted)
         if p.reps is not None and p.hold_s is not None:
             held: float | None = float(p.hold_s)
@@ -226,31 +213,30 @@ class SessionEngine:
             held = float(p.hold_s) if full else round(min(elapsed, float(p.hold_s)), 1)
         else:
             held = None
-        completed = (p.reps is None or (done_reps or 0) >= p.reps) and (p.hold_s is None or (held or 0) >= p.hold_s)
-        self._emit(FinishedSet(unit, item.exercise_id, done_reps, held, completed))
+        self._emit(FinishedSet(unit, item.exercise_id, done_reps, held, p.side_done(done_reps, held)))
         self._done.add(unit)
         pending = [u for u in self._item_units(unit.item_index) if u not in self._done]
         if pending:
             self._unit = pending[0]
-            self._start(Phase.rest, self._rest_before(pending[0]), at=at)
+            self._start(StepPhase.rest, self._rest_before(pending[0]), at=at)
         else:
             self._start_ask(unit.item_index)
 
     # -- commands ---------------------------------------------------------------
     def finish_set(self, reps: int | None = None) -> None:
         """The person ends the current set now (``reps``: how many they did, if counted)."""
-        if self._phase is Phase.rest and self._unit is not None:
-            self._start(Phase.work, set_duration(self.items[self._unit.item_index].prescription))
+        if self._phase is StepPhase.rest and self._unit is not None:
+            self._start(StepPhase.work, self.items[self._unit.item_index].prescription.side_seconds())
             return
-        if self._phase is Phase.work:
+        if self._phase is StepPhase.work:
             self._record(full=False, reps=reps)
 
     def skip_rest(self) -> None:
-        if self._phase is Phase.rest and self._paused_at is None and self._unit is not None:
-            self._start(Phase.work, set_duration(self.items[self._unit.item_index].prescription))
+        if self._phase is StepPhase.rest and self._paused_at is None and self._unit is not None:
+            self._start(StepPhase.work, self.items[self._unit.item_index].prescription.side_seconds())
 
     def pause(self) -> None:
-        if self._paused_at is None and self._phase in (Phase.work, Phase.rest):
+        if self._paused_at is None and self._phase in (StepPhase.work, StepPhase.rest):
             self._paused_at = self._clock()
 
     def resume(self) -> None:
@@ -260,7 +246,7 @@ class SessionEngine:
 
     def skip_exercise(self) -> None:
         """Leave the current exercise's remaining sets undone."""
-        if self._unit is None or self._phase not in (Phase.work, Phase.rest):
+        if self._unit is None or self._phase not in (StepPhase.work, StepPhase.rest):
             return
         self.resume()
         index = self._unit.item_index
@@ -274,16 +260,16 @@ class SessionEngine:
 
     def end_early(self) -> None:
         """Stop the session; an exercise with sets done still gets its answers asked."""
-        if self._phase is Phase.done:
+        if self._phase is StepPhase.done:
             return
         self.resume()
         self._ending = True
-        if self._phase is not Phase.ask:
+        if self._phase is not StepPhase.ask:
             self._position()
 
     def answer(self, rpe: int, pain_during: int, radiating_symptoms: bool = False) -> None:
         """Effort and pain for the exercise just finished."""
-        if self._phase is not Phase.ask or self._ask_item is None:
+        if self._phase is not StepPhase.ask or self._ask_item is None:
             raise RuntimeError("no exercise is waiting for answers")
         if not (0 <= rpe <= 10 and 0 <= pain_during <= 10):
             raise ValueError("effort and pain are 0-10")
@@ -298,15 +284,15 @@ class SessionEngine:
 
     # -- view -------------------------------------------------------------------
     @property
-    def phase(self) -> Phase:
+    def phase(self) -> StepPhase:
         return self._phase
 
     def snapshot(self) -> Snapshot:
         index = self._unit.item_index if self._unit else self._ask_item
         item = self.items[index] if index is not None else None
         reps = 0
-        if self._phase is Phase.work and item is not None and item.prescription.reps is not None:
-            step = rep_duration(item.prescription)
+        if self._phase is StepPhase.work and item is not None and item.prescription.reps is not None:
+            step = item.prescription.rep_seconds()
             reps = min(item.prescription.reps, int(self._elapsed() // step)) if step else 0
         later = [i for i in self.items if index is not None and i.index > index and i.index not in self._answered]
         return Snapshot(

@@ -8,7 +8,8 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from backfit.session.engine import LEAD_IN_S, SIDE_SWITCH_S, TRANSITION_S, EngineItem, SetKey, set_duration, units_of
+from backfit.plan.model import SIDE_SWITCH_S
+from backfit.session.engine import LEAD_IN_S, TRANSITION_S, EngineItem, SetKey, units_of
 
 StepKind = Literal["work", "rest", "ask"]
 
@@ -50,7 +51,7 @@ def remaining_steps(items: Sequence[EngineItem], done: Collection[SetKey], answe
                 Step(
                     "work",
                     item.index,
-                    set_duration(item.prescription),
+                    item.prescription.side_seconds(),
                     unit,
                     f"Set {unit.set_index + 1} of {sets}{side}",
                 )

@@ -99,6 +99,19 @@ class CurrentPrescription(Base):
     updated_at: Mapped[datetime]
 
 
+class ProgrammePause(Base):
+    """The programme paused after radiating symptoms, until the person confirms
+    (``cleared_at``) that a clinician has advised them."""
+
+    __tablename__ = "programme_pauses"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"), index=True)
+    performed_session_id: Mapped[int | None] = mapped_column(ForeignKey("performed_sessions.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(Text)
+    paused_at: Mapped[datetime]
+    cleared_at: Mapped[datetime | None]
+
+
 class ScheduledSession(Base):
     """A session the programme plans on a date."""
 

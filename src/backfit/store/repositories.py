@@ -17,6 +17,7 @@ from backfit.store.models import (
     PerformedSession,
     Profile,
     ProgrammeRecord,
+    ProgressionDecision,
     PsfsRating,
     ScheduledSession,
     SetRecord,
@@ -108,3 +109,17 @@ def checkins(session: Session, profile_id: int) -> Sequence[CheckIn]:
 def psfs_ratings(session: Session, profile_id: int) -> Sequence[PsfsRating]:
     query = select(PsfsRating).where(PsfsRating.profile_id == profile_id)
     return session.scalars(query.order_by(PsfsRating.rated_at, PsfsRating.id)).all()
+
+
+def decisions_of_session(session: Session, performed_id: int) -> list[ProgressionDecision]:
+    """The progression decisions made after one session, in order."""
+    query = select(ProgressionDecision).where(ProgressionDecision.performed_session_id == performed_id)
+    return list(session.scalars(query.order_by(ProgressionDecision.id)))
+
+
+def stop_decisions(session: Session, programme_id: int) -> list[ProgressionDecision]:
+    """The programme's 'stop' decisions, oldest first (the last one per key is the current stop)."""
+    query = select(ProgressionDecision).where(
+        ProgressionDecision.programme_id == programme_id, ProgressionDecision.action == "stop"
+    )
+    return list(session.scalars(query.order_by(ProgressionDecision.id)))

@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
     from sqlalchemy.exc import IntegrityError
 
     from backfit.services.player import Rejected
+    from backfit.services.sessions import PainBeforeSession
     from backfit.store.errors import DatabaseUnavailable, ImportRejected, NotFound
     from backfit.web import live
     from backfit.web.errors import conflict_error, domain_error, http_error, validation_error
@@ -83,7 +84,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
     app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(IntegrityError, conflict_error)
-    for error in (NotFound, Rejected, ImportRejected, DatabaseUnavailable):
+    for error in (NotFound, Rejected, ImportRejected, DatabaseUnavailable, PainBeforeSession):
         app.add_exception_handler(error, domain_error)
     for module in (onboarding, library, sessions, progress, settings_pages, schedule_page, handout, api, schedule_api):
         app.include_router(module.router)

@@ -29,11 +29,18 @@ def domain_status(exc: Exception) -> int:
     """The HTTP status of a use case's error: the first matching class wins."""
     from backfit.services.player import Rejected
     from backfit.services.profiles import NoProgramme
+    from backfit.services.sessions import PainBeforeSession
     from backfit.store.errors import DatabaseUnavailable, ImportRejected, NotFound
 
-    for kind, status in (
-        (NoProgramme, 409), (NotFound, 404), (Rejected, 409), (ImportRejected, 422), (DatabaseUnavailable, 503),
-    ):  # fmt: skip
+    kinds = (
+        (NoProgramme, 409),
+        (NotFound, 404),
+        (Rejected, 409),
+        (PainBeforeSession, 409),
+        (ImportRejected, 422),
+        (DatabaseUnavailable, 503),
+    )
+    for kind, status in kinds:
         if isinstance(exc, kind):
             return status
     return 500

@@ -49,6 +49,11 @@ class ScreeningRead(BaseModel):
 
 class SessionCreate(Payload):
     pain_start: Pain = Field(description="Low-back pain now, 0-10.")
+    intensity: Literal["normal", "lighter"] | None = Field(
+        default=None,
+        description="Needed when pain_start is above 5 (else 409 with the question): 'lighter' (one set, easier "
+        "steps) or 'normal'. Resting needs no request.",
+    )
 
 
 class SetKeyRead(BaseModel):
@@ -80,6 +85,7 @@ class SessionItemRead(BaseModel):
     up_s: float
     pause_s: float
     down_s: float
+    rep_s: float = Field(description="Seconds of one repetition (up, the pause or hold at the top, down).")
     figure_svg: str
 
 

@@ -54,6 +54,7 @@ def session_read(state: PlayerState, catalog: Catalog) -> SessionRead:
                 up_s=p.up_s,
                 pause_s=p.pause_s,
                 down_s=p.down_s,
+                rep_s=p.rep_seconds(),
                 figure_svg=figure_svg(exercise) if exercise else "",
             )
         )

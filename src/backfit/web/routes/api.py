@@ -102,7 +102,7 @@ def start_session(state: State, payload: SessionCreate, response: Response) -> S
         if open_one is not None:
             return _session(state, session, open_one.id), False
         performed = sessions.start_session(
-            session, catalog=state.catalog, pain_start=payload.pain_start, now=state.now()
+            session, catalog=state.catalog, pain_start=payload.pain_start, now=state.now(), intensity=payload.intensity
         )
         return _session(state, session, performed.id), True
 

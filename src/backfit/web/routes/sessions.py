@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
 from fastapi.responses import RedirectResponse
 
-from backfit.services import player, profiles, sessions
+from backfit.plan.coaching import EVERYTHING_STOPPED, ItemState, everything_stopped
+from backfit.services import coaching, player, profiles, sessions
 from backfit.services.history import session_faults
 from backfit.services.programmes import programme_read
 from backfit.session.keys import keys_json
@@ -21,8 +22,15 @@ State = Annotated[AppState, Depends(app_state)]
 SessionId = Annotated[int, Path(ge=1, le=2_147_483_647, description="A session's id.")]
 
 
-@router.get("/today")
-def today(request: Request, state: State) -> Any:
+def today(
+    request: Request,
+    state: AppState,
+    *,
+    question: str | None = None,
+    pain_start: int | None = None,
+    rested: bool = False,
+) -> Any:
+    """The Today page; ``question``: the pain-before-the-session question to answer first."""
     with state.unit_of_work() as session:
         try:
             view = profiles.current_programme(session)
@@ -31,6 +39,9 @@ def today(request: Request, state: State) -> Any:
         except NotFound:
             return RedirectResponse("/", status_code=303)
         open_one = sessions.open_session(session)
+        pause = coaching.active_pause(session, view.programme.profile_id)
+        items = {k: ItemState(p, k in view.stopped) for k, p in view.prescriptions.items()}
+        stuck = everything_stopped(items, coaching.week_of(view.programme))
         now = state.now()
         scheduled = sessions.choose_scheduled(session, view.programme.id, now.date())
         programme = programme_read(view, state.catalog, state.rules.transition_s)
@@ -44,26 +55,56 @@ def today(request: Request, state: State) -> Any:
             when=when,
             today=now.date(),
             open_session=open_one.id if open_one is not None else None,
+            pause=pause,
+            stuck=EVERYTHING_STOPPED if stuck else None,
+            question=question,
+            pain_start=pain_start,
+            rested=rested,
         )
 
 
+@router.get("/today")
+def today_page(request: Request, state: State, rested: bool = False) -> Any:
+    return today(request, state, rested=rested)
+
+
 @router.post("/sessions")
-def start(request: Request, state: State, pain_start: Annotated[int, Form(ge=0, le=10)]) -> Any:
+def start(
+    request: Request,
+    state: State,
+    pain_start: Annotated[int, Form(ge=0, le=10)],
+    intensity: Annotated[Literal["normal", "lighter", "rest"] | None, Form()] = None,
+) -> Any:
+    if intensity == "rest":
+        return RedirectResponse("/today?rested=true", status_code=303)
 
     def work(session: Any) -> int:
         open_one = sessions.open_session(session)
         performed = open_one or sessions.start_session(
-            session, catalog=state.catalog, pain_start=pain_start, now=state.now()
+            session, catalog=state.catalog, pain_start=pain_start, now=state.now(), intensity=intensity
         )
         return performed.id
 
     try:
         performed_id = state.write(work)
+    except sessions.PainBeforeSession as exc:
+        return today(request, state, question=str(exc), pain_start=pain_start)
     except profiles.NoProgramme as exc:
         raise HTTPException(409, str(exc)) from None
     except NotFound:
         return RedirectResponse("/intake", status_code=303)
     return RedirectResponse(f"/sessions/{performed_id}", status_code=303)
+
+
+@router.post("/clinician-advised")
+def clinician_advised(state: State, confirm: Annotated[Literal["yes"], Form()]) -> Any:
+    """The person confirms that a clinician has advised them after radiating symptoms."""
+    with state.unit_of_work() as session:
+        try:
+            coaching.confirm_clinician_advice(session, now=state.now())
+        except NotFound as exc:
+            raise HTTPException(409, str(exc)) from None
+    return RedirectResponse("/today", status_code=303)
 
 
 @router.get("/sessions/{performed_id}")
@@ -87,12 +128,13 @@ def summary(request: Request, state: State, performed_id: SessionId) -> Any:
             raise HTTPException(404, str(exc)) from None
         rows = sessions.session_decisions(session, performed_id)
         seen = session_faults(session, read.performed)
+        done, total = sessions.set_counts(session, read.performed)
         return state.render(
             request,
             "summary.html",
             performed=read.performed,
-            done=len(read.done),
-            total=read.total_sets,
+            done=done,
+            total=total,
             decisions=decisions_read(rows),
             camera=seen,
         )

@@ -252,7 +252,7 @@
     }
     if (it.reps !== null && it.hold_s !== null) {
       // repeated holds: each repetition is up, hold, down; counted by time
-      const cycle = (it.up_s + it.hold_s + it.down_s) * 1000;
+      const cycle = it.rep_s * 1000; // the server's one definition of a repetition's time
       const done = Math.min(it.reps, Math.floor(ms / cycle));
       if (done !== holdReps) {
         holdReps = done;
