@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from pydantic import BeforeValidator
 
 from backfit.catalog.schema import Equipment, Exercise, Family, Kind, Position
 from backfit.plan.model import Prescription
@@ -29,12 +30,24 @@ class ExerciseQuery:
         return {"position": self.position, "equipment": self.equipment, "kind": self.kind, "family": self.family}
 
 
+def blank_is_any(value: object) -> object:
+    """A form's empty choice ("any") means no filter: ``""`` becomes None."""
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+# Optional filters whose empty value (a form's "any") means no filter.
+AnyPosition = Annotated[Position | None, BeforeValidator(blank_is_any)]
+AnyEquipment = Annotated[Equipment | None, BeforeValidator(blank_is_any)]
+AnyKind = Annotated[Kind | None, BeforeValidator(blank_is_any)]
+AnyFamily = Annotated[Family | None, BeforeValidator(blank_is_any)]
+
+
 def exercise_query(
     q: Annotated[str, Query(max_length=100, description="Words to find in names, aliases, targets and cues.")] = "",
-    position: Position | None = None,
-    equipment: Equipment | None = None,
-    kind: Kind | None = None,
-    family: Family | None = None,
+    position: AnyPosition = None,
+    equipment: AnyEquipment = None,
+    kind: AnyKind = None,
+    family: AnyFamily = None,
 ) -> ExerciseQuery:
     """FastAPI dependency: the library search from the query string (pages and API alike)."""
     return ExerciseQuery(q, position, equipment, kind, family)
