@@ -270,6 +270,7 @@
         show("pace", true);
       } else {
         show("hold-controls", true);
+        show("reps", false); // the holds count themselves: "Hold (2 of 10)" says where the set is
       }
       say(`${it.name}. ${step.label}. ${dose(it)}. ${it.cues[0] || ""}`);
       if (it.camera && cameraOn && !cameraUnavailable) return startCamera(step, it);
@@ -327,7 +328,7 @@
         $("countdown").textContent = "0";
         return finishSet(it.reps, it.hold_s);
       }
-      $("phase-now").textContent = `${phase}: hold ${done + 1} of ${it.reps}`;
+      $("phase-now").textContent = `${phase} (${done + 1} of ${it.reps})`;
       show("phase-now", true);
       $("countdown").textContent = clock(left);
     } else if (it.reps !== null) {
@@ -424,6 +425,7 @@
     $("rep-plus").hidden = true; // the camera counts; the count can be corrected before saving
     show("hold-controls", false);
     show("pace", false);
+    show("reps", it.reps !== null); // what the camera counts
     $("countdown").textContent = "";
     liveText("live-hold", "0.0");
     liveText("live-held", "");
@@ -572,11 +574,14 @@
       message(`Not saved: ${error.message}`);
       return;
     }
+    const name = item(step.item_index).name;
     next();
     if (radiating)
-      safety("Pain spreading below the knee, numbness or tingling: stop this exercise and ask a doctor or physiotherapist.");
+      safety(
+        `${name}: pain spreading below the knee, numbness or tingling. Stop this exercise and ask a doctor or physiotherapist before you do it again.`,
+      );
     else if (answer.pain > 5)
-      safety("Pain above 5: backfit will step this exercise down next time. Stop now if it keeps hurting.");
+      safety(`${name}: pain above 5. backfit will step this exercise down next time. Stop now if it keeps hurting.`);
   }
 
   function finalQuestion() {
