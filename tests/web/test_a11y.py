@@ -105,6 +105,11 @@ def test_every_page_and_player_state(web: Page) -> None:
     page.goto("/history")
     page.wait_for_function("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
     audit.check("history")
+    page.click("text=Open it full size >> nth=0")  # a chart on its own, under the page's CSP
+    page.wait_for_url(re.compile(r"/charts/pain\.svg$"))
+    background = page.evaluate("() => getComputedStyle(document.querySelector('svg path')).fill")
+    assert background == "rgb(255, 255, 255)", "the chart is drawn, not a black rectangle"
+    web.shot("chart-on-its-own")
     page.goto("/settings")
     audit.check("settings")
     assert audit.problems == []

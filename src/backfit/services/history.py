@@ -148,13 +148,15 @@ class ProgressSeries:
 
     ``pain``: (time, moment, 0-10); ``volume``: week -> family -> repetitions
     (a hold counts as one); ``adherence``: week -> (done, scheduled before today);
-    ``ladder``: family -> [(time, step)]; ``baseline``: pain the change band is centred on."""
+    ``ladder``: family -> [(time, step)]; ``baseline``: pain the change band is centred on;
+    ``step_names``: family -> step -> the exercise's name (to label the ladder chart)."""
 
     pain: list[tuple[datetime, str, int]]
     volume: dict[date, dict[str, int]]
     adherence: dict[date, tuple[int, int]]
     ladder: dict[str, list[tuple[datetime, int]]]
     baseline: float | None
+    step_names: dict[str, dict[int, str]] = field(default_factory=dict)
 
 
 def progress_series(
@@ -216,6 +218,10 @@ def progress_series(
         adherence=adherence,
         ladder=dict(ladder),
         baseline=baseline,
+        step_names={
+            family: {ex.ladder.step: ex.name for ex in catalog.values() if ex.ladder.family.value == family}
+            for family in ladder
+        },
     )
 
 
