@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from backfit.catalog.loader import Catalog
 from backfit.services.faults import FaultSummary, stored_faults, summarise
 from backfit.services.profiles import DEFAULT_PROFILE
+from backfit.services.wording import decision_words
 from backfit.store import repositories as repo
 from backfit.store.models import (
     CheckIn,
@@ -50,8 +51,11 @@ def _planned_sets(plan: list[dict[str, object]]) -> int:
     return total
 
 
-def history(session: Session, name: str = DEFAULT_PROFILE, *, limit: int | None = None) -> list[SessionSummary]:
-    """The profile's sessions, newest first."""
+def history(
+    session: Session, name: str = DEFAULT_PROFILE, *, limit: int | None = None, catalog: Catalog | None = None
+) -> list[SessionSummary]:
+    """The profile's sessions, newest first. With ``catalog``, each decision is a sentence
+    that names the exercise (:func:`backfit.services.wording.decision_words`)."""
     profile = repo.require_profile(session, name)
     performed = repo.performed_sessions(session, profile.id, limit=limit)
     if not performed:
@@ -89,7 +93,11 @@ def history(session: Session, name: str = DEFAULT_PROFILE, *, limit: int | None 
         .where(ProgressionDecision.action != "keep")
         .order_by(ProgressionDecision.id)
     ):
-        decided[d.performed_session_id].append(f"{d.action}: {d.change or d.after['exercise_id']}")
+        if catalog is not None:
+            said = decision_words(d.before["exercise_id"], d.action, d.change, catalog)
+        else:
+            said = f"{d.action}: {d.change or d.after['exercise_id']}"
+        decided[d.performed_session_id].append(said)
     return [
         SessionSummary(
             id=s.id,

@@ -8,6 +8,7 @@ from backfit.catalog.loader import Catalog
 from backfit.plan.intake import Screening
 from backfit.services.faults import FaultSeen, stored_faults
 from backfit.services.player import PlayerState
+from backfit.services.programmes import ProgrammeDayRead
 from backfit.store.models import ProgressionDecision, SetRecord
 from backfit.web.illustration import figure_svg
 from backfit.web.schemas import (
@@ -105,3 +106,28 @@ def set_read(row: SetRecord, created: bool) -> SetRead:
         source=row.source,
         faults=faults,
     )
+
+
+WEEKDAY_NAMES = {
+    "mon": "Monday",
+    "tue": "Tuesday",
+    "wed": "Wednesday",
+    "thu": "Thursday",
+    "fri": "Friday",
+    "sat": "Saturday",
+    "sun": "Sunday",
+}
+
+
+def same_days(days: Sequence[ProgrammeDayRead]) -> list[tuple[str, ProgrammeDayRead]]:
+    """The programme's days with identical sessions shown once: ("Monday, Wednesday and Friday", day)."""
+    groups: dict[str, list[ProgrammeDayRead]] = {}
+    for day in days:
+        key = day.model_dump_json(exclude={"weekday"})
+        groups.setdefault(key, []).append(day)
+    out = []
+    for group in groups.values():
+        names = [WEEKDAY_NAMES.get(d.weekday, d.weekday) for d in group]
+        label = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        out.append((label, group[0]))
+    return out

@@ -95,6 +95,6 @@ def exercise_page(request: Request, state: State, exercise_id: str) -> Any:
         request,
         "exercise.html",
         exercise=exercise,
-        dose=Prescription.default_for(exercise).summary(),
+        dose=Prescription.default_for(exercise).in_words(),
         ladder=state.catalog.ladder(exercise.ladder.family),
     )

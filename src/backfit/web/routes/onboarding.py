@@ -14,6 +14,7 @@ from backfit.services.files import describe_validation_error
 from backfit.services.programmes import programme_read
 from backfit.store import repositories as repo
 from backfit.web.state import AppState, app_state
+from backfit.web.views import same_days
 
 router = APIRouter(include_in_schema=False)
 State = Annotated[AppState, Depends(app_state)]
@@ -151,6 +152,5 @@ def programme_page(request: Request, state: State) -> Any:
             return RedirectResponse("/intake/blocked" if latest_answers(state) else "/intake", status_code=303)
         except profiles.NotFound:
             return RedirectResponse("/intake", status_code=303)
-        return state.render(
-            request, "programme.html", programme=programme_read(view, state.catalog, state.rules.transition_s)
-        )
+        programme = programme_read(view, state.catalog, state.rules.transition_s)
+        return state.render(request, "programme.html", programme=programme, days=same_days(programme.days))

@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse
 from backfit.services import player, profiles, sessions
 from backfit.services.history import session_faults
 from backfit.services.programmes import programme_read
+from backfit.services.wording import decision_words
 from backfit.store.errors import NotFound
 from backfit.web.state import AppState, app_state
 from backfit.web.views import decisions_read
@@ -88,6 +89,9 @@ def summary(request: Request, state: State, performed_id: SessionId) -> Any:
             performed=read.performed,
             done=len(read.done),
             total=read.total_sets,
-            decisions=decisions_read(rows),
+            decisions=[
+                (decision_words(d.exercise_id, d.action, d.change, state.catalog), d.reasons)
+                for d in decisions_read(rows)
+            ],
             camera=seen,
         )
