@@ -48,8 +48,14 @@ def test_dose_in_words(prescription: Prescription, words: str) -> None:
 @pytest.mark.parametrize(
     ("exercise_id", "action", "change", "words"),
     [
-        pytest.param("hip-bridge", "regress", "reps 10 -> 8", "Hip bridge: a step back (8 repetitions instead of 10).", id="fewer-reps"),
-        pytest.param("hip-bridge", "progress", "hold 5 s -> 7 s", "Hip bridge: one step up (holds of 7 seconds instead of 5).", id="longer-hold"),
+        pytest.param(
+            "hip-bridge", "regress", "reps 10 -> 8",
+            "Hip bridge: a step back (8 repetitions instead of 10).", id="fewer-reps",
+        ),
+        pytest.param(
+            "hip-bridge", "progress", "hold 5 s -> 7 s",
+            "Hip bridge: one step up (holds of 7 seconds instead of 5).", id="longer-hold",
+        ),
         pytest.param("hip-bridge", "keep", None, "Hip bridge: the same.", id="keep"),
         pytest.param(
             "hip-bridge-supported", "regress", "exercise hip-bridge -> hip-bridge-supported",

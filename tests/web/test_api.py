@@ -327,7 +327,7 @@ def test_checkins(clocked: tuple[TestClient, list[datetime]]) -> None:
 
 
 def test_checkin_form_confirms_at_the_top_and_refuses_in_words(clocked: tuple[TestClient, list[datetime]]) -> None:
-    client, clock = clocked
+    client, _ = clocked
     do_whole_session(client)
     early = client.post("/checkins", data={"moment": "next_morning", "pain": "2"})
     assert early.status_code == 409
