@@ -385,3 +385,21 @@ def test_the_openapi_document_describes_the_api(client: TestClient) -> None:
     paths = set(document["paths"])
     assert {"/api/exercises", "/api/intake", "/api/sessions", "/api/sessions/{performed_id}/sets"} <= paths
     assert not any(p.startswith("/sessions") or p == "/" for p in paths), "pages are not part of the API"
+
+
+def test_intake_form_lists_every_problem_at_once_in_words(client: TestClient) -> None:
+    from backfit.plan.intake import RED_FLAG_QUESTIONS
+
+    form = {"flag_saddle_numbness": "no", "sessions_per_week": "9", "minutes_per_session": "20", "pain_now": ""}
+    response = client.post("/intake", data=form)
+    assert response.status_code == 422
+    problems = re.findall(r'<li><a href="#([^"]+)">([^<]+)</a></li>', response.text)
+    targets = [t for t, _ in problems]
+    unanswered = [f"q-{flag.value}" for flag in RED_FLAG_QUESTIONS if flag.value != "saddle_numbness"]
+    assert targets == [*unanswered, "q-experience", "sessions_per_week", "pain_now"]
+    words = " ".join(text for _, text in problems)
+    assert "from 1 to 6" in words
+    assert "Input should" not in words
+    assert "_" not in words
+    for target in targets:
+        assert f'id="{target}"' in response.text, "each problem links to its question"

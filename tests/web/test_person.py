@@ -204,3 +204,61 @@ def test_a_hold_cut_short_is_saved_as_what_was_done(session_page: Any) -> None:
     assert rows[0]["completed"] is False
     assert 1 <= rows[0]["reps"] <= 2
     assert rows[0]["hold_s"] <= 5
+
+
+def test_delete_all_my_data_offers_a_backup_and_asks(web: Page) -> None:
+    page = web.page
+    answer_intake(page)
+    page.wait_for_url(re.compile(r"/programme$"))
+    page.goto("/settings")
+    page.click("text=Delete all my data…")
+    page.wait_for_url(re.compile(r"/settings/delete$"))
+    assert page.get_attribute("text=Download a complete backup", "href") == "/api/export?format=json"
+    page.click("button:text('Delete all my data')")  # not confirmed: the browser keeps the page
+    assert page.url.endswith("/settings/delete")
+    page.check("input[name=confirm]")
+    page.click("button:text('Delete all my data')")
+    page.wait_for_url(re.compile(r"/\?deleted=1$"))
+    assert "All your data was deleted" in page.inner_text("main")
+    assert page.evaluate("document.activeElement.getAttribute('role')") == "status", "focus on the confirmation"
+    page.goto("/today")
+    assert page.url.endswith("/"), "no programme any more: back to the welcome"
+
+
+def test_replacing_the_data_asks_first(web: Page, tmp_path: Any) -> None:
+    page = web.page
+    answer_intake(page)
+    page.wait_for_url(re.compile(r"/programme$"))
+    backup = tmp_path / "backup.json"
+    backup.write_text(page.evaluate("fetch('/api/export').then(r => r.text())"))
+    page.goto("/settings")
+    page.set_input_files("#backup", str(backup))
+    page.click("button:text('Import')")  # data is here and replace is not ticked: refused in words
+    problem = page.inner_text("#problem")
+    assert "--replace" not in problem
+    assert "Replace the data here" in problem
+    page.set_input_files("#backup", str(backup))
+    page.check("input[name=replace]")
+    page.click("button:text('Import')")
+    assert page.is_visible("#confirm-replace"), "asks before deleting what is here"
+    page.set_input_files("#backup-again", str(backup))
+    page.check("input[name=confirm_replace]")
+    page.click("#confirm-replace button:text('Replace the data here')")
+    page.wait_for_url(re.compile(r"/settings\?restored=\d+$"))
+    assert "Backup restored" in page.inner_text("main")
+
+
+def test_text_size_and_voice_are_kept_on_this_device(web: Page) -> None:
+    page = web.page
+    page.goto("/settings")
+    base = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    page.check("input[name=text][value=larger]")
+    page.check("input[name=voice][value=off]")
+    page.select_option("#voice-rate", "0.8")
+    page.goto("/exercises")
+    larger = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    assert larger >= base * 1.3
+    assert page.evaluate("localStorage.getItem('backfit-muted')") == "1"
+    page.goto("/settings")
+    assert page.is_checked("input[name=text][value=larger]")
+    assert page.input_value("#voice-rate") == "0.8"

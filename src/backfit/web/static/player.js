@@ -41,7 +41,9 @@
     if (muted || !("speechSynthesis" in window)) return;
     try {
       window.speechSynthesis.cancel();
-      window.speechSynthesis.speak(new SpeechSynthesisUtterance(text));
+      const spoken = new SpeechSynthesisUtterance(text);
+      spoken.rate = Number(localStorage.getItem("backfit-voice-rate")) || 1; // set on Settings
+      window.speechSynthesis.speak(spoken);
     } catch (e) {
       /* speech is a nicety: never let it stop the session */
     }
