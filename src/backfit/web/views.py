@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from backfit.catalog.loader import Catalog
+from backfit.catalog.schema import Exercise
 from backfit.plan.intake import Screening
+from backfit.services.camera_setup import camera_setup
 from backfit.services.faults import FaultSeen, stored_faults
 from backfit.services.player import PlayerState
 from backfit.services.programmes import ProgrammeDayRead
 from backfit.store.models import ProgressionDecision, SetRecord
 from backfit.web.illustration import figure_svg
 from backfit.web.schemas import (
+    CameraSetupRead,
     DecisionRead,
     FaultCreate,
     FaultRead,
@@ -56,6 +59,7 @@ def session_read(state: PlayerState, catalog: Catalog) -> SessionRead:
                 pause_s=p.pause_s,
                 down_s=p.down_s,
                 figure_svg=figure_svg(exercise) if exercise else "",
+                camera_setup=camera_setup_read(exercise) if exercise else None,
             )
         )
     steps = [
@@ -78,6 +82,19 @@ def session_read(state: PlayerState, catalog: Catalog) -> SessionRead:
         answered=sorted(state.answered),
         steps=steps,
         total_sets=state.total_sets,
+    )
+
+
+def camera_setup_read(exercise: Exercise) -> CameraSetupRead | None:
+    setup = camera_setup(exercise)
+    if setup is None:
+        return None
+    return CameraSetupRead(
+        view=setup.view.value,
+        view_words=setup.view_words,
+        place=setup.place,
+        checks=list(setup.checks),
+        elsewhere=list(setup.elsewhere),
     )
 
 

@@ -10,6 +10,7 @@ from pydantic import BeforeValidator
 
 from backfit.catalog.schema import Equipment, Exercise, Family, Kind, Position
 from backfit.plan.model import Prescription
+from backfit.services.camera_setup import camera_setup
 from backfit.web.state import AppState, app_state
 
 router = APIRouter(include_in_schema=False)
@@ -97,4 +98,17 @@ def exercise_page(request: Request, state: State, exercise_id: str) -> Any:
         exercise=exercise,
         dose=Prescription.default_for(exercise).in_words(),
         ladder=state.catalog.ladder(exercise.ladder.family),
+        setup=camera_setup(exercise),
     )
+
+
+@router.get("/exercises/{exercise_id}/practise")
+def practise_page(request: Request, state: State, exercise_id: str) -> Any:
+    """Practise one exercise with the live camera coach, outside a session (nothing is stored)."""
+    exercise = state.catalog.get(exercise_id)
+    if exercise is None:
+        raise HTTPException(404, f"There is no exercise '{exercise_id}' in the routine.")
+    setup = camera_setup(exercise)
+    if setup is None:
+        raise HTTPException(404, f"The camera cannot follow {exercise.name} yet: practise it with the steps and cues.")
+    return state.render(request, "practise.html", exercise=exercise, setup=setup)

@@ -224,6 +224,7 @@
     stopLive();
     show("live", false);
     show("review", false);
+    show("camera-setup", false);
     $("set-all").hidden = false;
     $("rep-plus").hidden = false;
     const step = steps[index];
@@ -251,6 +252,7 @@
       $("phase").textContent = step.label;
       say(`${step.label}. ${step.label.startsWith("Get ready") ? it.cues[0] || "" : ""}`);
       show("rest-controls", true);
+      if (cameraOn && it.camera && !cameraUnavailable) renderSetup(it); // place the camera during the rest
       tick();
       timer = setInterval(tick, 200);
     } else if (step.kind === "work") {
@@ -414,6 +416,41 @@
   function stopLive() {
     if (live) live.close();
     live = null;
+    clearInterval(nobodyTimer);
+    nobodyTimer = null;
+    show("nobody", false);
+  }
+
+  // ---- camera set-up and presence ------------------------------------------------------
+  const NOBODY_MS = 1500; // this long without a person in view: the set waits and says so
+  let lastSeen = 0;
+  let everSeen = false;
+  let nobodyTimer = null;
+
+  function renderSetup(it) {
+    const setup = it.camera_setup;
+    show("camera-setup", Boolean(setup));
+    if (!setup) return;
+    $("camera-setup-place").textContent = `Where to put it (${setup.view_words}): ${setup.place}`;
+    $("camera-setup-checks").textContent = setup.checks.length ? `From there it checks: ${setup.checks.join(" ")}` : "";
+  }
+
+  function watchPresence() {
+    lastSeen = performance.now();
+    everSeen = false;
+    clearInterval(nobodyTimer);
+    nobodyTimer = setInterval(() => {
+      const away = performance.now() - lastSeen > NOBODY_MS;
+      show("nobody", away);
+      show("live-hold-line", !away);
+      if (everSeen && !away) show("camera-setup", false); // seen: the set-up advice has done its work
+    }, 250);
+  }
+
+  function seen(pose) {
+    if (!pose) return;
+    lastSeen = performance.now();
+    everSeen = true;
   }
 
   function liveText(id, text) {
@@ -445,9 +482,12 @@
         onState: (state) => liveState(it, state),
         onEvent: liveEvent,
         onStatus: (text) => liveText("live-status", text),
+        onPose: seen,
       });
       live = set;
+      renderSetup(it);
       await set.start();
+      watchPresence();
       if (live !== set || index !== mine) set.close(); // the person moved on while it started
     } catch (error) {
       if (index !== mine) return;
@@ -485,6 +525,11 @@
     const step = steps[index];
     const it = item(step.item_index);
     const result = await set.stop();
+    const sawSomeone = everSeen;
+    clearInterval(nobodyTimer);
+    nobodyTimer = null;
+    show("nobody", false);
+    show("camera-setup", false);
     busy = false;
     if (steps[index] !== step) return;
     show("live", false);
@@ -513,6 +558,12 @@
       faults.appendChild(li);
     }
     $("phase").textContent = "Set done: check the count";
+    if (!sawSomeone) {
+      // the camera never saw the person: its zeros mean nothing; ask for the count instead
+      $("review-reps").value = "";
+      $("review-hold").value = "";
+      message("The camera did not see you during this set: please type what you did.");
+    }
     show("review", true);
     $("review-reps").focus();
   }
