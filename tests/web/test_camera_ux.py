@@ -79,7 +79,7 @@ def test_a_camera_set_waits_while_nobody_is_in_view(empty_camera_browser: Any, l
         page.goto(f"/sessions/{session['id']}")
         go_to_work_step(page, bridge["name"])
         page.click("#camera-mode")
-        page.wait_for_selector("#live:not([hidden])")
+        page.wait_for_selector("#camera-setup:not([hidden])")
         assert "metres" in page.inner_text("#camera-setup"), "where to put the camera, before the set"
         page.wait_for_selector("#nobody:not([hidden])", timeout=30_000)
         assert page.is_hidden("#live-hold-line"), "no 'Hold: 0.0 s' running on for nobody"

@@ -470,6 +470,7 @@
     liveText("live-held", "");
     liveText("live-cue", "");
     show("live-advice", false);
+    renderSetup(it);
     const mine = index;
     try {
       liveModule = liveModule || (await import("/static/live.js"));
@@ -485,7 +486,6 @@
         onPose: seen,
       });
       live = set;
-      renderSetup(it);
       await set.start();
       watchPresence();
       if (live !== set || index !== mine) set.close(); // the person moved on while it started
