@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.conftest import Page
+from tests.web.conftest import ARTIFACTS, Page
 from tests.web.test_browser import answer_intake, play_step, start_session
 
 pytestmark = pytest.mark.slow
@@ -71,6 +71,8 @@ def test_every_page_and_player_state(web: Page) -> None:
     audit.check("exercises")
     page.goto("/exercises/hip-bridge")
     audit.check("exercise")
+    page.goto("/exercises/hip-bridge/practise")
+    audit.check("practise")
     page.goto("/exercises/no-such-exercise")
     audit.check("not-found")
     page.goto("/today")
@@ -109,9 +111,23 @@ def test_every_page_and_player_state(web: Page) -> None:
     page.wait_for_url(re.compile(r"/charts/pain\.svg$"))
     background = page.evaluate("() => getComputedStyle(document.querySelector('svg path')).fill")
     assert background == "rgb(255, 255, 255)", "the chart is drawn, not a black rectangle"
-    web.shot("chart-on-its-own")
+    page.set_viewport_size({"width": 900, "height": 450})
+    page.screenshot(path=str(ARTIFACTS / "chart-on-its-own.png"))  # an SVG document: no full-page capture
+    page.set_viewport_size(SIZES["laptop"])
+    page.goto("/history")
+    page.fill("#pain", "2")
+    page.click("#checkin button:text('Save')")  # the next morning has not come: refused in words
+    audit.check("history-checkin-refused")
+    page.select_option("#moment", "now")
+    page.fill("#pain", "2")
+    page.click("#checkin button:text('Save')")
+    page.wait_for_url(re.compile(r"/history\?saved=now$"))
+    assert page.evaluate("document.activeElement.id") == "notice", "focus on the confirmation at the top"
+    audit.check("history-checkin-saved")
     page.goto("/settings")
     audit.check("settings")
+    page.goto("/settings/delete")
+    audit.check("delete")
     assert audit.problems == []
 
 
