@@ -145,6 +145,7 @@ def test_safety_message_stays_until_dismissed(session_page: Any) -> None:
 
 def test_player_keys(session_page: Any) -> None:
     page = session_page
+    page.click("#keys summary")
     keys = page.inner_text("#keys")
     for key in ("Space", "Enter", "S", "P", "M", "C"):
         assert re.search(rf"\b{key}\b", keys), f"{key} is in the key map"
@@ -262,3 +263,24 @@ def test_text_size_and_voice_are_kept_on_this_device(web: Page) -> None:
     page.goto("/settings")
     assert page.is_checked("input[name=text][value=larger]")
     assert page.input_value("#voice-rate") == "0.8"
+
+
+def test_the_exercise_comes_back_into_view_and_skip_stays_in_reach(session_page: Any) -> None:
+    page = session_page
+    page.set_viewport_size({"width": 1366, "height": 650})
+    first = page.inner_text("#exercise-name")
+    play_to(page, "#ask")  # the last step of the first exercise
+    page.click("label[for=rpe-3]")
+    page.click("label[for=pain-0]")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # scrolled down to answer
+    page.evaluate("document.querySelector('#ask').requestSubmit()")  # (a click would scroll for us)
+    page.wait_for_function("f => document.querySelector('#exercise-name').textContent !== f", arg=first)
+    top = page.evaluate("document.querySelector('#exercise-name').getBoundingClientRect().top")
+    assert 0 <= top < 650, f"the new exercise's name is off-screen ({top:.0f} px)"
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.evaluate("window.scrollTo(0, 0)")
+    for _ in range(4):  # rest, work, question: Skip is above the fold in each
+        bottom = page.evaluate("document.querySelector('#skip-exercise').getBoundingClientRect().bottom")
+        assert bottom <= 800, f"Skip is below the fold ({bottom:.0f} px)"
+        play_step(page)
+        page.evaluate("window.scrollTo(0, 0)")
