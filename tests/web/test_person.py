@@ -135,7 +135,7 @@ def test_safety_message_stays_until_dismissed(session_page: Any) -> None:
     page.click("label[for=pain-7]")
     page.click("#ask-submit")
     page.wait_for_selector("#safety:not([hidden])")
-    assert "Pain above 5" in page.inner_text("#safety")
+    assert "pain above 5" in page.inner_text("#safety")
     for _ in range(3):  # the next steps start: the message stays
         play_step(page)
         assert page.is_visible("#safety")
