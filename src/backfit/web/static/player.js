@@ -443,6 +443,7 @@
       const away = performance.now() - lastSeen > NOBODY_MS;
       show("nobody", away);
       show("live-hold-line", !away);
+      if (away) show("live-advice", false); // one message for it, not two
       if (everSeen && !away) show("camera-setup", false); // seen: the set-up advice has done its work
     }, 250);
   }
