@@ -7,6 +7,7 @@ assets.sha256. It also builds the browser's pose model, vendor/pose_landmarker_f
 from the model files in the mediapipe wheel (scripts/build_pose_task.py, run with
 the project's .venv Python, which has mediapipe) and checks it against its pin
 the same way. Nothing is fetched at run time: the web app serves these copies.
+Files only the tests use (axe-core) go to tests/web/vendor/, which the app does not serve.
 
     python scripts/assets.py          # install, copy, verify
     python scripts/assets.py --pin    # rewrite assets.sha256 after a deliberate upgrade
@@ -22,6 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 VENDOR = ROOT / "src" / "backfit" / "web" / "static" / "vendor"
+TEST_VENDOR = ROOT / "tests" / "web" / "vendor"
 PINS = ROOT / "assets.sha256"
 TASKS = "node_modules/@mediapipe/tasks-vision"
 POSE_TASK = "pose_landmarker_full.task"
@@ -33,6 +35,15 @@ FILES = {
     "swagger-ui/swagger-ui-bundle.js": "node_modules/swagger-ui-dist/swagger-ui-bundle.js",
     "swagger-ui/swagger-ui.css": "node_modules/swagger-ui-dist/swagger-ui.css",
 }
+# Files the browser tests inject into pages (named "test/<file>" in assets.sha256).
+TEST_FILES = {
+    "test/axe.min.js": "node_modules/axe-core/axe.min.js",
+}
+
+
+def destination(name: str) -> Path:
+    """Where the file pinned as ``name`` goes: tests/web/vendor/ for test files, else the served vendor/."""
+    return TEST_VENDOR / name.removeprefix("test/") if name.startswith("test/") else VENDOR / name
 
 
 def sha256(path: Path) -> str:
@@ -75,8 +86,8 @@ def pinned() -> dict[str, str]:
 def main(argv: list[str]) -> None:
     npm_ci()
     digests = {}
-    for name, source in FILES.items():
-        src, dst = ROOT / source, VENDOR / name
+    for name, source in {**FILES, **TEST_FILES}.items():
+        src, dst = ROOT / source, destination(name)
         dst.parent.mkdir(parents=True, exist_ok=True)
         if not dst.exists() or sha256(dst) != sha256(src):
             shutil.copyfile(src, dst)
@@ -92,7 +103,7 @@ def main(argv: list[str]) -> None:
     bad = [name for name, digest in digests.items() if pins.get(name) != digest]
     if bad:
         for name in bad:
-            (VENDOR / name).unlink(missing_ok=True)
+            destination(name).unlink(missing_ok=True)
         sys.exit(f"checksum mismatch for {', '.join(bad)}: refusing to serve them (see assets.sha256)")
 
 

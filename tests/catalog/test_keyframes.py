@@ -317,6 +317,43 @@ def test_figure_svg_is_an_animated_labelled_figure(exercise_id: str) -> None:
     assert "http" not in svg_without_ns
 
 
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_every_animation_has_one_value_per_key_time(exercise_id: str) -> None:
+    """A browser drops an animation whose values and keyTimes differ in number (the figure freezes)."""
+    animations = list(ET.fromstring(figure_svg(CATALOG[exercise_id])).iter(f"{SVG}animate"))
+    assert animations
+    for animation in animations:
+        times = [float(t) for t in animation.get("keyTimes", "").split(";")]
+        values = animation.get("values", "").split(";")
+        assert len(values) == len(times), animation.attrib
+        assert times[0] == 0.0
+        assert times[-1] == 1.0
+        assert times == sorted(times)
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_the_figure_fills_its_frame(exercise_id: str) -> None:
+    """The view box is cropped to the figure: the body spans most of the frame's width or height."""
+    ex = CATALOG[exercise_id]
+    root = ET.fromstring(figure_svg(ex))
+    _, _, width, height = (float(v) for v in root.get("viewBox", "").split())
+    px = pixels(ex).reshape(-1, 2)
+    span_x, span_y = np.ptp(px[:, 0]), np.ptp(px[:, 1])
+    assert max(span_x / width, span_y / height) > 0.6
+
+
+@pytest.mark.parametrize("exercise_id", ["hip-bridge", "prone-double-thigh-lift"])
+def test_the_face_points_the_way_the_person_faces(exercise_id: str) -> None:
+    """Face up, the nose is above the head's centre; face down, below it."""
+    ex = CATALOG[exercise_id]
+    root = ET.fromstring(figure_svg(ex))
+    head = next(el for el in root.iter(f"{SVG}circle") if el.get("class") == "head")
+    nose = next(el for el in root.iter(f"{SVG}polygon") if el.get("class") == "nose")
+    tip_y = [float(p.split(",")[1]) for p in nose.get("points", "").split()][1]
+    above = tip_y < float(head.get("cy", "nan"))
+    assert above == (ex.position.value == "supine")
+
+
 @pytest.mark.parametrize("exercise_id", ["ball-hamstring-curl", "band-double-leg-press", "hip-bridge"])
 def test_props_follow_the_equipment(exercise_id: str) -> None:
     ex = CATALOG[exercise_id]

@@ -106,7 +106,7 @@ def test_show_prints_camera_checks_in_words(cli: Cli) -> None:
     flat = " ".join(output.split())
     assert "camera, from your feet: the pelvis stays level from side to side (tilted 5° at most)" in flat
     assert "camera, side view: the hips stay up" in flat
-    assert "Dose to start: 2 sets of 8 repetitions on each side" in flat
+    assert "Dose to start: 8 repetitions on each side, in 2 sets" in flat
     for code in ("_deg", "_ratio", "<=", ">="):
         assert code not in output
 

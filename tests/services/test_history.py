@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -59,3 +59,42 @@ def test_one_chart_as_svg_bytes(name: str, test_data: f.TestData) -> None:
     svg = charts.svg(name, series)
     assert svg.startswith(b"<?xml")
     assert b"<svg" in svg
+
+
+@pytest.mark.parametrize("name", ["pain", "volume", "adherence", "ladder"])
+def test_charts_have_no_inline_css(name: str, test_data: f.TestData) -> None:
+    """Styles are presentation attributes: the chart opened on its own renders under the CSP."""
+    series = history.ProgressSeries(pain=[], volume={}, adherence={}, ladder={}, baseline=None)
+    svg = charts.svg(name, series).decode()
+    assert "style=" not in svg
+    assert "<style" not in svg
+    assert 'fill="#ffffff"' in svg, "the white background is an attribute"
+
+
+def week_one() -> history.ProgressSeries:
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    return history.ProgressSeries(
+        pain=[(start, "session_start", 2), (start + timedelta(minutes=25), "session_end", 2)],
+        volume={start.date(): {"bridge": 10}},
+        adherence={start.date(): (1, 1)},
+        ladder={"bridge": [(start, 1)]},
+        baseline=2,
+        step_names={"bridge": {1: "Supported hip bridge"}},
+    )
+
+
+@pytest.mark.parametrize("name", ["pain", "volume", "adherence", "ladder"])
+def test_week_one_axes_span_days_not_years(name: str) -> None:
+    from matplotlib import dates
+
+    ax = charts.DRAW[name](week_one()).axes[0]
+    low, high = (dates.num2date(v) for v in ax.get_xlim())
+    assert timedelta(days=7) <= high - low <= timedelta(days=31)
+    assert low.year == high.year == 2026
+
+
+def test_ladder_chart_names_the_steps() -> None:
+    ax = charts.DRAW["ladder"](week_one()).axes[0]
+    labels = [t.get_text() for t in ax.texts] + [t.get_text() for t in ax.get_yticklabels()]
+    assert "step 1: Supported hip bridge" in labels
+    assert "bridge ladder" in labels

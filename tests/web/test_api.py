@@ -6,12 +6,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from backfit.catalog import load_catalog
+from backfit.settings import Settings
+from backfit.web import create_app
 from tests.factories import PELVIS
 from tests.web.conftest import answers
 
@@ -62,6 +67,19 @@ def test_exercises_list_and_filters(client: TestClient) -> None:
     assert all(e["position"] == "prone" for e in prone)
     found = client.get("/api/exercises", params={"q": "pelvis level"}).json()
     assert "hip-bridge" in {e["id"] for e in found}
+
+
+@pytest.mark.parametrize("path", ["/exercises", "/api/exercises"])
+def test_an_empty_filter_means_any(client: TestClient, path: str) -> None:
+    """The library form sends every select, "" when it says "any"."""
+    every = {"q": "", "position": "", "equipment": "", "kind": "", "family": ""}
+    headers = {"Accept": "application/json"} if path.startswith("/api") else {}
+    response = client.get(path, params=every, headers=headers)
+    assert response.status_code == 200
+    found = response.json() if path.startswith("/api") else re.findall(r"<article", response.text)
+    assert len(found) == len(load_catalog())
+    supine = client.get(path, params={**every, "position": "supine"}, headers=headers)
+    assert supine.status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -339,14 +357,44 @@ def test_a_finished_session_is_closed(onboarded: TestClient) -> None:
     assert late.status_code == 409
 
 
-def test_checkins(onboarded: TestClient) -> None:
-    assert onboarded.post("/api/checkins", json={"moment": "next_morning", "pain": 2}).status_code == 404
-    assert onboarded.post("/api/checkins", json={"moment": "now", "pain": 3}).status_code == 201
-    assert onboarded.post("/api/checkins", json={"moment": "yesterday", "pain": 3}).status_code == 422
-    do_whole_session(onboarded)
-    morning = onboarded.post("/api/checkins", json={"moment": "next_morning", "pain": 4})
+@pytest.fixture
+def clocked(settings: Settings) -> Iterator[tuple[TestClient, list[datetime]]]:
+    """A person (no red flags) on an app whose clock the test moves: ``clock[0]`` is now."""
+    clock = [datetime(2026, 3, 2, 18, 30).astimezone()]
+    with TestClient(create_app(settings, clock=lambda: clock[0])) as client:
+        assert client.post("/api/intake", json=answers()).status_code == 200
+        yield client, clock
+
+
+def test_checkins(clocked: tuple[TestClient, list[datetime]]) -> None:
+    client, clock = clocked
+    assert client.post("/api/checkins", json={"moment": "next_morning", "pain": 2}).status_code == 404
+    assert client.post("/api/checkins", json={"moment": "now", "pain": 3}).status_code == 201
+    assert client.post("/api/checkins", json={"moment": "yesterday", "pain": 3}).status_code == 422
+    do_whole_session(client)
+    clock[0] += timedelta(hours=2)  # the same evening: the next morning has not come
+    early = client.post("/api/checkins", json={"moment": "next_morning", "pain": 4})
+    assert early.status_code == 409
+    assert "Tuesday 3 March, from 4 am" in early.json()["detail"]
+    clock[0] = datetime(2026, 3, 3, 7, 15).astimezone()
+    morning = client.post("/api/checkins", json={"moment": "next_morning", "pain": 4})
     assert morning.status_code == 201
-    assert onboarded.post("/api/checkins", json={"moment": "next_morning", "pain": 4}).status_code == 409
+    assert client.post("/api/checkins", json={"moment": "next_morning", "pain": 4}).status_code == 409
+
+
+def test_checkin_form_confirms_at_the_top_and_refuses_in_words(clocked: tuple[TestClient, list[datetime]]) -> None:
+    client, _ = clocked
+    do_whole_session(client)
+    early = client.post("/checkins", data={"moment": "next_morning", "pain": "2"})
+    assert early.status_code == 409
+    assert 'role="alert"' in early.text
+    assert "opens tomorrow morning" in early.text
+    saved = client.post("/checkins", data={"moment": "now", "pain": "2"})
+    assert saved.status_code == 200  # after the redirect
+    assert saved.url.path == "/history"
+    top = saved.text.index("<h1>")
+    assert saved.text.index("Saved: how your back feels right now.") > top
+    assert saved.text.index("Saved: how your back feels right now.") < saved.text.index('id="checkin"')
 
 
 def test_psfs(onboarded: TestClient) -> None:
@@ -424,3 +472,21 @@ def test_schedule_put(onboarded: TestClient, body: dict[str, Any], status: int, 
 def test_schedule_before_an_intake_is_not_found(client: TestClient) -> None:
     assert client.get("/api/schedule").status_code == 404
     assert client.put("/api/schedule", json={"weekdays": ["mon"]}).status_code == 404
+
+
+def test_intake_form_lists_every_problem_at_once_in_words(client: TestClient) -> None:
+    from backfit.plan.intake import RED_FLAG_QUESTIONS
+
+    form = {"flag_saddle_numbness": "no", "sessions_per_week": "9", "minutes_per_session": "20", "pain_now": ""}
+    response = client.post("/intake", data=form)
+    assert response.status_code == 422
+    problems = re.findall(r'<li><a href="#([^"]+)">([^<]+)</a></li>', response.text)
+    targets = [t for t, _ in problems]
+    unanswered = [f"q-{flag.value}" for flag in RED_FLAG_QUESTIONS if flag.value != "saddle_numbness"]
+    assert targets == [*unanswered, "q-experience", "sessions_per_week", "pain_now"]
+    words = " ".join(text for _, text in problems)
+    assert "from 1 to 6" in words
+    assert "Input should" not in words
+    assert "_" not in words
+    for target in targets:
+        assert f'id="{target}"' in response.text, "each problem links to its question"

@@ -44,8 +44,8 @@ def play_step(page: Any) -> str:
         return "final"
     before = page.get_attribute("#player", "data-step")
     if page.is_visible("#ask"):
-        page.click("#rpe-scale button:text-is('4')")
-        page.click("#pain-scale button:text-is('1')")
+        page.click("label[for=rpe-4]")
+        page.click("label[for=pain-1]")
         page.click("#ask-submit")
         kind = "ask"
     elif page.is_visible("#rest-controls"):

@@ -81,8 +81,8 @@ def go_to_work_step(page: Any, name: str) -> None:
         page.wait_for_selector("#phase:not(:empty)")
         before = page.evaluate(SIGNATURE)
         if page.is_visible("#ask"):
-            page.click("#rpe-scale button:text-is('4')")
-            page.click("#pain-scale button:text-is('1')")
+            page.click("label[for=rpe-4]")
+            page.click("label[for=pain-1]")
             page.click("#ask-submit")
         elif page.is_visible("#rest-controls"):
             page.click("#skip-rest")

@@ -13,7 +13,6 @@ from backfit.catalog.wording import check_in_words
 from backfit.cli.app import ExitCode, app, console, fail, print_json
 from backfit.cli.tables import Column, records
 from backfit.plan.model import Prescription
-from backfit.services.wording import dose_in_words
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")]
 
@@ -108,7 +107,7 @@ def show(
     if ex.faults:
         console.print("\n[bold]Common faults[/]")
         console.print(bullets([("-", f"{fault.text} [dim]Fix:[/] {fault.fix}") for fault in ex.faults]))
-    console.print(f"\n[bold]Dose to start[/]: {dose_in_words(Prescription.default_for(ex))}", highlight=False)
+    console.print(f"\n[bold]Dose to start[/]: {Prescription.default_for(ex).in_words()}", highlight=False)
     ladder = catalog.ladder(ex.ladder.family)
     rungs = " -> ".join(f"[bold]{e.id}[/]" if e.id == ex.id else e.id for e in ladder)
     console.print(f"[bold]Ladder[/] ({ex.ladder.family.value}): {rungs}", highlight=False)

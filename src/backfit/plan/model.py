@@ -98,6 +98,25 @@ class Prescription:
         side = " each side" if self.per_side else ""
         return f"{self.sets} x {work}{side}, rest {self.rest_s} s"
 
+    def in_words(self) -> str:
+        """The dose as a sentence: "5 holds of 10 seconds." or
+        "10 repetitions on each side, in 2 sets with 30 seconds' rest between them."."""
+        if self.reps is not None and self.hold_s is not None:
+            work = (
+                f"{self.reps} holds of {self.hold_s} seconds" if self.reps != 1 else f"1 hold of {self.hold_s} seconds"
+            )
+        elif self.reps is not None:
+            work = f"{self.reps} repetitions" if self.reps != 1 else "1 repetition"
+        else:
+            work = f"hold for {self.hold_s} seconds"
+        side = " on each side" if self.per_side else ""
+        if self.sets == 1:
+            return f"{work[0].upper()}{work[1:]}{side}."
+        work = f"{work[0].upper()}{work[1:]}{side}"
+        if self.reps is not None:
+            return f"{work}, in {self.sets} sets with {self.rest_s} seconds' rest between them."
+        return f"{work}, {self.sets} times, with {self.rest_s} seconds' rest in between."
+
 
 @dataclass(frozen=True)
 class PlannedExercise:

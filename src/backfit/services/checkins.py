@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,6 +15,26 @@ from backfit.store.errors import NotFound
 from backfit.store.models import CheckIn, ProgressionDecision, PsfsRating
 
 PSFS_EVERY = timedelta(days=14)
+MORNING_FROM = time(4, 0)
+"""A session's next-morning check-in opens at this local time on the day after the session."""
+
+
+class TooEarly(ValueError):
+    """The next-morning check-in is not open yet; ``opens`` says when it is (local time)."""
+
+    def __init__(self, opens: datetime) -> None:
+        self.opens = opens
+        when = f"{opens:%A} {opens.day} {opens:%B}, from {opens.hour % 12 or 12} {'am' if opens.hour < 12 else 'pm'}"
+        super().__init__(
+            f"the next-morning check-in for this session opens tomorrow morning ({when}); "
+            "until then, you can tell backfit how your back feels right now"
+        )
+
+
+def morning_opens(started_at: datetime) -> datetime:
+    """When the next-morning check-in of a session started at ``started_at`` opens (local time)."""
+    local = started_at.astimezone()
+    return datetime.combine(local.date() + timedelta(days=1), MORNING_FROM, tzinfo=local.tzinfo)
 
 
 def _check_pain(pain: int) -> None:
@@ -42,6 +62,9 @@ def record_next_morning(
     if not finished:
         raise NotFound("no finished session yet to rate the next morning for")
     last = finished[0]
+    opens = morning_opens(last.started_at)
+    if now.astimezone() < opens:
+        raise TooEarly(opens)
     earlier = [c for c in repo.checkins_of_sessions(session, [last.id]) if c.moment == "next_morning"]
     if earlier:
         raise ValueError(f"the next-morning pain for the session of {last.started_at:%Y-%m-%d} is already recorded")

@@ -19,8 +19,8 @@ from backfit import __version__
 from backfit.services.backup_rows import check_column
 from backfit.services.faults import stored_faults, summarise
 from backfit.store.database import head_revision
-from backfit.store.errors import ImportRejected
-from backfit.store.models import Base, PerformedSession, Profile, SetRecord
+from backfit.store.errors import DataPresent, ImportRejected
+from backfit.store.models import Base, PerformedSession, Profile, ScheduledSession, SetRecord
 from backfit.store.types import UTCDateTime
 
 BACKUP_FORMAT = "backfit-backup"
@@ -209,15 +209,14 @@ def import_backup(session: Session, data: Any, *, replace: bool = False) -> dict
     error nothing is changed."""
     tables = _validate(data)
     if not replace and session.scalar(select(func.count()).select_from(Profile)):
-        raise ImportRejected("the database already holds data: import into an empty one, or replace it (--replace)")
+        raise DataPresent("the database already holds data: import into an empty one, or replace it (--replace)")
     known = {t.name: t for t in _tables()}
     parsed = {
         name: [{c: _parse_value(known[name], c, v) for c, v in row.items()} for row in rows]
         for name, rows in tables.items()
     }
     try:
-        for table in reversed(_tables()):
-            session.execute(delete(table))
+        delete_everything(session)
         for table in _tables():
             if parsed[table.name]:
                 session.execute(insert(table), parsed[table.name])
@@ -233,6 +232,17 @@ def import_backup(session: Session, data: Any, *, replace: bool = False) -> dict
                 )
             )
     return {name: len(rows) for name, rows in parsed.items()}
+
+
+def delete_everything(session: Session) -> None:
+    """Delete every row of every backfit table (all profiles, sessions, check-ins and decisions)."""
+    for table in reversed(_tables()):
+        session.execute(delete(table))
+
+
+def stored_counts(session: Session) -> dict[str, int]:
+    """How many rows each backfit table holds (what a replace or a delete would remove)."""
+    return {table.name: session.scalar(select(func.count()).select_from(table)) or 0 for table in _tables()}
 
 
 def load_backup_text(raw: bytes) -> Any:

@@ -14,6 +14,7 @@ from backfit.catalog.loader import Catalog
 from backfit.plan.model import SetLog
 from backfit.services.faults import FaultSummary, stored_faults, summarise
 from backfit.services.profiles import DEFAULT_PROFILE, prescription_from_dict
+from backfit.services.wording import decision_words
 from backfit.store import repositories as repo
 from backfit.store.models import (
     CheckIn,
@@ -52,8 +53,11 @@ def _sets_done(plan: list[dict[str, Any]], stored: dict[int, list[SetLog]]) -> i
     return sum(prescription_from_dict(item["prescription"]).completed_sets(stored[i]) for i, item in enumerate(plan))
 
 
-def history(session: Session, name: str = DEFAULT_PROFILE, *, limit: int | None = None) -> list[SessionSummary]:
-    """The profile's sessions, newest first."""
+def history(
+    session: Session, name: str = DEFAULT_PROFILE, *, limit: int | None = None, catalog: Catalog | None = None
+) -> list[SessionSummary]:
+    """The profile's sessions, newest first. With ``catalog``, each decision is a sentence
+    that names the exercise (:func:`backfit.services.wording.decision_words`)."""
     profile = repo.require_profile(session, name)
     performed = repo.performed_sessions(session, profile.id, limit=limit)
     if not performed:
@@ -97,7 +101,11 @@ def history(session: Session, name: str = DEFAULT_PROFILE, *, limit: int | None 
         .where(ProgressionDecision.action != "keep")
         .order_by(ProgressionDecision.id)
     ):
-        decided[d.performed_session_id].append(f"{d.action}: {d.change or d.after['exercise_id']}")
+        if catalog is not None:
+            said = decision_words(d.before["exercise_id"], d.action, d.change, catalog)
+        else:
+            said = f"{d.action}: {d.change or d.after['exercise_id']}"
+        decided[d.performed_session_id].append(said)
     return [
         SessionSummary(
             id=s.id,
@@ -156,13 +164,15 @@ class ProgressSeries:
 
     ``pain``: (time, moment, 0-10); ``volume``: week -> family -> repetitions
     (a hold counts as one); ``adherence``: week -> (done, scheduled before today);
-    ``ladder``: family -> [(time, step)]; ``baseline``: pain the change band is centred on."""
+    ``ladder``: family -> [(time, step)]; ``baseline``: pain the change band is centred on;
+    ``step_names``: family -> step -> the exercise's name (to label the ladder chart)."""
 
     pain: list[tuple[datetime, str, int]]
     volume: dict[date, dict[str, int]]
     adherence: dict[date, tuple[int, int]]
     ladder: dict[str, list[tuple[datetime, int]]]
     baseline: float | None
+    step_names: dict[str, dict[int, str]] = field(default_factory=dict)
 
 
 def progress_series(
@@ -224,6 +234,10 @@ def progress_series(
         adherence=adherence,
         ladder=dict(ladder),
         baseline=baseline,
+        step_names={
+            family: {ex.ladder.step: ex.name for ex in catalog.values() if ex.ladder.family.value == family}
+            for family in ladder
+        },
     )
 
 

@@ -3,12 +3,11 @@ page, the API and ``backfit plan --json``, whether stored or previewed."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from backfit.catalog.loader import Catalog
 from backfit.plan.model import Prescription, Programme
 from backfit.services.profiles import ProgrammeView
-from backfit.services.wording import dose_in_words
 
 
 class PlannedItemRead(BaseModel):
@@ -16,7 +15,7 @@ class PlannedItemRead(BaseModel):
     exercise_id: str
     name: str
     dose: str
-    dose_words: str
+    dose_words: str = Field(description="The dose as a sentence, for people.")
     sets: int
     reps: int | None
     hold_s: int | None
@@ -48,7 +47,7 @@ def item_read(
         exercise_id=p.exercise_id,
         name=catalog[p.exercise_id].name,
         dose=p.summary(),
-        dose_words=dose_in_words(p),
+        dose_words=p.in_words(),
         sets=p.sets,
         reps=p.reps,
         hold_s=p.hold_s,

@@ -27,5 +27,9 @@ class ImportRejected(StoreError):
     """An import file is corrupt, foreign, or does not fit this database."""
 
 
+class DataPresent(ImportRejected):
+    """The database already holds data and the import was not asked to replace it."""
+
+
 class NotFound(StoreError):
     """A profile, programme or session that does not exist."""

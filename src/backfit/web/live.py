@@ -23,6 +23,9 @@ Resuming: the analysis of a stream is kept for a while after its connection
 drops (:class:`backfit.services.live.LiveStreams`); reconnecting with the same
 ``stream`` continues the same set, and the ``hello`` message says how far it got
 (``last_seq``), so the client sends only later frames.
+
+``/ws/practise/{exercise_id}?stream=ID&aspect=W/H`` is the same conversation for
+practising one exercise with the camera outside a session (nothing is stored).
 """
 
 from __future__ import annotations
@@ -106,7 +109,6 @@ async def live(
     aspect: Annotated[float, Query(gt=0.2, lt=5.0)] = 4 / 3,
 ) -> None:
     state: AppState = websocket.app.state.backfit
-    streams: LiveStreams = websocket.app.state.live_streams
     await websocket.accept()
     try:
         exercise = await run_in_threadpool(_exercise, state, session_id, item)
@@ -114,7 +116,35 @@ async def live(
         await websocket.send_json({"type": "error", "detail": str(exc), "fatal": True})
         await websocket.close(code=1008)
         return
-    key: StreamKey = (session_id, item, stream)
+    await _coach(websocket, (session_id, item, stream), exercise, aspect)
+
+
+PRACTICE_SESSION = 0
+"""The session id of practice streams (real sessions start at 1)."""
+
+
+@router.websocket("/ws/practise/{exercise_id}")
+async def practise(
+    websocket: WebSocket,
+    exercise_id: Annotated[str, Path(max_length=80)],
+    stream: Annotated[str, Query(pattern=r"^[A-Za-z0-9_-]{1,64}$")],
+    aspect: Annotated[float, Query(gt=0.2, lt=5.0)] = 4 / 3,
+) -> None:
+    """The live coach for one exercise outside a session: the same analysis, nothing stored."""
+    state: AppState = websocket.app.state.backfit
+    await websocket.accept()
+    exercise = state.catalog.get(exercise_id)
+    if exercise is None or exercise.analysis is None:
+        await websocket.send_json({"type": "error", "detail": "the camera cannot follow this exercise", "fatal": True})
+        await websocket.close(code=1008)
+        return
+    index = sorted(state.catalog).index(exercise.id)
+    await _coach(websocket, (PRACTICE_SESSION, index, stream), exercise, aspect)
+
+
+async def _coach(websocket: WebSocket, key: StreamKey, exercise: Exercise, aspect: float) -> None:
+    """Serve one accepted live stream: hello, then frames in and acks out until the set ends."""
+    streams: LiveStreams = websocket.app.state.live_streams
     coach, resumed = streams.get(key, lambda: LiveCoach(exercise, aspect))
     await websocket.send_json(
         {

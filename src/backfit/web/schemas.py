@@ -70,6 +70,16 @@ class StepRead(BaseModel):
     set: SetKeyRead | None
 
 
+class CameraSetupRead(BaseModel):
+    """Where to put the camera for an exercise (:class:`backfit.services.camera_setup.CameraSetup`)."""
+
+    view: str = Field(description="'side' or 'end': where the camera looks from.")
+    view_words: str
+    place: str = Field(description="How to set the camera up, in words.")
+    checks: list[str] = Field(description="The cues the camera checks from there.")
+    elsewhere: list[str] = Field(description="Cues only the other view can check.")
+
+
 class SessionItemRead(BaseModel):
     index: int
     exercise_id: str
@@ -87,6 +97,7 @@ class SessionItemRead(BaseModel):
     down_s: float
     rep_s: float = Field(description="Seconds of one repetition (up, the pause or hold at the top, down).")
     figure_svg: str
+    camera_setup: CameraSetupRead | None = None
 
 
 class SessionRead(BaseModel):

@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from backfit.catalog.loader import Catalog
+from backfit.catalog.schema import Exercise
 from backfit.plan.intake import Screening
+from backfit.services.camera_setup import camera_setup
 from backfit.services.faults import FaultSeen, stored_faults
 from backfit.services.player import PlayerState
+from backfit.services.programmes import ProgrammeDayRead
 from backfit.store.models import ProgressionDecision, SetRecord
 from backfit.web.illustration import figure_svg
 from backfit.web.schemas import (
+    CameraSetupRead,
     DecisionRead,
     FaultCreate,
     FaultRead,
@@ -56,6 +60,7 @@ def session_read(state: PlayerState, catalog: Catalog) -> SessionRead:
                 down_s=p.down_s,
                 rep_s=p.rep_seconds(),
                 figure_svg=figure_svg(exercise) if exercise else "",
+                camera_setup=camera_setup_read(exercise) if exercise else None,
             )
         )
     steps = [
@@ -78,6 +83,19 @@ def session_read(state: PlayerState, catalog: Catalog) -> SessionRead:
         answered=sorted(state.answered),
         steps=steps,
         total_sets=state.total_sets,
+    )
+
+
+def camera_setup_read(exercise: Exercise) -> CameraSetupRead | None:
+    setup = camera_setup(exercise)
+    if setup is None:
+        return None
+    return CameraSetupRead(
+        view=setup.view.value,
+        view_words=setup.view_words,
+        place=setup.place,
+        checks=list(setup.checks),
+        elsewhere=list(setup.elsewhere),
     )
 
 
@@ -106,3 +124,28 @@ def set_read(row: SetRecord, created: bool) -> SetRead:
         source=row.source,
         faults=faults,
     )
+
+
+WEEKDAY_NAMES = {
+    "mon": "Monday",
+    "tue": "Tuesday",
+    "wed": "Wednesday",
+    "thu": "Thursday",
+    "fri": "Friday",
+    "sat": "Saturday",
+    "sun": "Sunday",
+}
+
+
+def same_days(days: Sequence[ProgrammeDayRead]) -> list[tuple[str, ProgrammeDayRead]]:
+    """The programme's days with identical sessions shown once: ("Monday, Wednesday and Friday", day)."""
+    groups: dict[str, list[ProgrammeDayRead]] = {}
+    for day in days:
+        key = day.model_dump_json(exclude={"weekday"})
+        groups.setdefault(key, []).append(day)
+    out = []
+    for group in groups.values():
+        names = [WEEKDAY_NAMES.get(d.weekday, d.weekday) for d in group]
+        label = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        out.append((label, group[0]))
+    return out

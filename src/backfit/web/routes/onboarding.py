@@ -10,10 +10,10 @@ from pydantic import ValidationError
 
 from backfit.plan.intake import EXPERIENCE_QUESTION, RED_FLAG_QUESTIONS, Experience, Intake, RedFlag, screen
 from backfit.services import profiles
-from backfit.services.files import describe_validation_error
 from backfit.services.programmes import programme_read
 from backfit.services.schedule import schedule_for
 from backfit.web.state import AppState, app_state
+from backfit.web.views import same_days
 
 router = APIRouter(include_in_schema=False)
 State = Annotated[AppState, Depends(app_state)]
@@ -36,7 +36,7 @@ def home(request: Request, state: State) -> Any:
     return RedirectResponse("/today", status_code=303)
 
 
-def _form_context(values: dict[str, Any], errors: list[str]) -> dict[str, Any]:
+def _form_context(values: dict[str, Any], errors: list[tuple[str, str]]) -> dict[str, Any]:
     return {
         "questions": RED_FLAG_QUESTIONS,
         "experience_question": EXPERIENCE_QUESTION,
@@ -89,15 +89,62 @@ def save(state: AppState, intake: Intake) -> None:
         profiles.save_intake(session, intake, catalog=state.catalog, rules=state.rules, now=state.now())
 
 
+def _range(field: str) -> tuple[object, object]:
+    """The (lowest, highest) whole number the intake accepts for ``field`` (from the model's bounds)."""
+    low = high = None
+    for bound in Intake.model_fields[field].metadata:
+        low = getattr(bound, "ge", low)
+        high = getattr(bound, "le", high)
+    return low, high
+
+
+NUMBER_WORDS = {
+    "sessions_per_week": "Sessions a week",
+    "minutes_per_session": "Minutes a session",
+    "pain_now": "Low-back pain now",
+}
+
+
+def intake_problems(raw: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every problem with the submitted answers at once, as (id of the field, what to do), in the
+    form's order; empty when the answers are complete and valid."""
+    problems = [
+        (f"q-{flag.value}", f"Answer No or Yes: {question}")
+        for flag, question in RED_FLAG_QUESTIONS.items()
+        if flag.value not in raw["red_flags"]
+    ]
+    answered = {**{f.value: False for f in RedFlag}, **raw["red_flags"]}  # so the other fields are checked now
+    try:
+        Intake.model_validate({**raw, "red_flags": answered})
+    except ValidationError as exc:
+        seen: set[str] = set()
+        for error in exc.errors():
+            loc = error["loc"]
+            field = str(loc[0]) if loc else ""
+            if field == "experience":
+                problem = ("q-experience", "Choose how much you exercise now.")
+            elif field in NUMBER_WORDS:
+                low, high = _range(field)
+                problem = (field, f"{NUMBER_WORDS[field]}: give a whole number from {low} to {high}.")
+            elif field == "psfs" and len(loc) > 1:
+                i = int(loc[1])
+                problem = (f"psfs_rating_{i}", f"Activity {i + 1}: rate it with a whole number from 0 to 10.")
+            else:
+                problem = ("intake-form", str(error.get("msg", "Please check this answer.")))
+            if problem[0] not in seen:
+                seen.add(problem[0])
+                problems.append(problem)
+    return problems
+
+
 @router.post("/intake")
 async def intake_submit(request: Request, state: State) -> Any:
     form = await request.form()
     raw = answers_from_form(form)
-    try:
-        intake = Intake.model_validate(raw)
-    except ValidationError as exc:
-        errors = describe_validation_error(exc).split("; ")
-        return state.render(request, "intake.html", status_code=422, **_form_context(raw, errors))
+    problems = intake_problems(raw)
+    if problems:
+        return state.render(request, "intake.html", status_code=422, **_form_context(raw, problems))
+    intake = Intake.model_validate(raw)
     save(state, intake)
     if screen(intake).blocked:
         return RedirectResponse("/intake/blocked", status_code=303)
@@ -147,9 +194,11 @@ def programme_page(request: Request, state: State) -> Any:
             return RedirectResponse("/intake/blocked" if latest_answers(state) else "/intake", status_code=303)
         except profiles.NotFound:
             return RedirectResponse("/intake", status_code=303)
+        programme = programme_read(view, state.catalog, state.rules.transition_s)
         return state.render(
             request,
             "programme.html",
-            programme=programme_read(view, state.catalog, state.rules.transition_s),
+            programme=programme,
+            days=same_days(programme.days),
             when=schedule_for(session, profiles.DEFAULT_PROFILE).choice.describe(),
         )

@@ -22,11 +22,30 @@ CHARTS = {
 }
 
 
+SAVED = {
+    "now": "Saved: how your back feels right now.",
+    "next_morning": "Saved: how your back felt the morning after your last session.",
+}
+
+
 @router.get("/history")
-def history_page(request: Request, state: State, limit: Annotated[int, Query(ge=1, le=5000)] = 30) -> Any:
+def history_page(
+    request: Request,
+    state: State,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 30,
+    saved: Annotated[Literal["now", "next_morning", "psfs"] | None, Query()] = None,
+) -> Any:
+    notice = "Saved: your activity ratings." if saved == "psfs" else SAVED.get(saved or "")
+    return render_history(request, state, limit, notice=notice)
+
+
+def render_history(
+    request: Request, state: AppState, limit: int, *, notice: str | None = None, problem: str | None = None
+) -> Any:
+    """The history page, with a confirmation (``notice``) or a refusal (``problem``, status 409) at the top."""
     with state.unit_of_work() as session:
         try:
-            rows = history(session, limit=limit + 1)
+            rows = history(session, limit=limit + 1, catalog=state.catalog)
             psfs_due = checkins.psfs_due(session, now=state.now())
             activities = checkins.psfs_activities(session)
             pain_checkins = checkins.recent_checkins(session, limit=20)
@@ -43,6 +62,9 @@ def history_page(request: Request, state: State, limit: Annotated[int, Query(ge=
         activities=activities,
         checkins=pain_checkins,
         catalog=state.catalog,
+        notice=notice,
+        problem=problem,
+        status_code=409 if problem else 200,
     )
 
 
@@ -75,6 +97,7 @@ def checkin(
     moment: Annotated[Literal["now", "next_morning"], Form()],
     pain: Annotated[int, Form(ge=0, le=10)],
 ) -> Any:
+    problem = ""
     with state.unit_of_work() as session:
         try:
             if moment == "now":
@@ -82,8 +105,10 @@ def checkin(
             else:
                 checkins.record_next_morning(session, pain=pain, catalog=state.catalog, now=state.now())
         except (NotFound, ValueError) as exc:
-            raise HTTPException(409, str(exc)) from None
-    return RedirectResponse("/history", status_code=303)
+            problem = str(exc)
+    if problem:
+        return render_history(request, state, 30, problem=f"Not saved: {problem[0].upper()}{problem[1:]}.")
+    return RedirectResponse(f"/history?saved={moment}", status_code=303)
 
 
 @router.post("/psfs")
@@ -103,4 +128,4 @@ async def psfs(request: Request, state: State) -> Any:
             checkins.record_psfs(session, ratings, now=state.now())
         except ValueError as exc:
             raise HTTPException(422, str(exc)) from None
-    return RedirectResponse("/history", status_code=303)
+    return RedirectResponse("/history?saved=psfs", status_code=303)

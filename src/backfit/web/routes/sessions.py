@@ -12,6 +12,7 @@ from backfit.plan.coaching import EVERYTHING_STOPPED, ItemState, everything_stop
 from backfit.services import coaching, player, profiles, sessions
 from backfit.services.history import session_faults
 from backfit.services.programmes import programme_read
+from backfit.services.wording import decision_words
 from backfit.session.keys import keys_json
 from backfit.store.errors import NotFound
 from backfit.web.state import AppState, app_state
@@ -135,6 +136,9 @@ def summary(request: Request, state: State, performed_id: SessionId) -> Any:
             performed=read.performed,
             done=done,
             total=total,
-            decisions=decisions_read(rows),
+            decisions=[
+                (decision_words(d.exercise_id, d.action, d.change, state.catalog), d.reasons)
+                for d in decisions_read(rows)
+            ],
             camera=seen,
         )

@@ -1,14 +1,16 @@
-"""Settings and data: answers (profile, schedule, equipment), export and import."""
+"""Settings and data: answers (profile, schedule, equipment), this device's voice and text
+size, export, import (replacing data only after asking) and deleting everything."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from backfit.store.errors import ImportRejected
+from backfit.services import exports
+from backfit.store.errors import DataPresent, ImportRejected
 from backfit.web.routes.api import restore_backup
 from backfit.web.routes.onboarding import latest_answers
 from backfit.web.routes.schedule_page import schedule_context
@@ -20,25 +22,61 @@ State = Annotated[AppState, Depends(app_state)]
 
 def settings_context(state: AppState) -> dict[str, Any]:
     """What every rendering of the settings page shows."""
-    return {"answers": latest_answers(state), "data_dir": state.settings.data_dir}
+    return {"answers": latest_answers(state), "data_dir": state.settings.data_dir, "stored": stored(state)}
+
+
+def stored(state: AppState) -> dict[str, int]:
+    with state.unit_of_work() as session:
+        return exports.stored_counts(session)
+
+
+def render_settings(request: Request, state: AppState, status_code: int = 200, **context: Any) -> Any:
+    return state.render(
+        request,
+        "settings.html",
+        status_code=status_code,
+        **settings_context(state),
+        **schedule_context(state),
+        **context,
+    )
 
 
 @router.get("/settings")
 def settings_page(request: Request, state: State) -> Any:
-    return state.render(request, "settings.html", **settings_context(state), **schedule_context(state))
+    return render_settings(request, state)
 
 
 @router.post("/settings/import")
 async def import_file(request: Request, state: State, backup: UploadFile) -> Any:
     form = await request.form()
     replace = form.get("replace") == "yes"
+    confirmed = form.get("confirm_replace") == "yes"
     raw = await backup.read()  # the request's size is bounded by web/security.py
+    if replace and not confirmed and any(stored(state).values()):
+        # replacing deletes what is here: ask first (the file is chosen again with the answer)
+        return render_settings(request, state, status_code=409, confirm_replace=True)
     try:
         counts = await run_in_threadpool(restore_backup, state, raw, replace)
+    except DataPresent:
+        message = "backfit here already holds data, so the backup was not imported. To use it instead, tick "
+        message += "'Replace the data here' (backfit will ask you to confirm)."
+        return render_settings(request, state, status_code=409, error=message)
     except ImportRejected as exc:
-        return state.render(
-            request, "settings.html", status_code=422, **settings_context(state), **schedule_context(state),
-            error=str(exc),
-        )  # fmt: skip
+        return render_settings(request, state, status_code=422, error=f"{str(exc)[0].upper()}{str(exc)[1:]}.")
     restored = sum(counts.values())
     return RedirectResponse(f"/settings?restored={restored}", status_code=303)
+
+
+@router.get("/settings/delete")
+def delete_page(request: Request, state: State) -> Any:
+    return state.render(request, "delete.html", stored=stored(state), problem=None)
+
+
+@router.post("/settings/delete")
+def delete_everything(request: Request, state: State, confirm: Annotated[str, Form()] = "") -> Any:
+    if confirm != "yes":
+        problem = "Nothing was deleted: tick the box to confirm that everything should go."
+        return state.render(request, "delete.html", status_code=422, stored=stored(state), problem=problem)
+    with state.unit_of_work() as session:
+        exports.delete_everything(session)
+    return RedirectResponse("/?deleted=1", status_code=303)

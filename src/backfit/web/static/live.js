@@ -49,8 +49,9 @@ function speakable(muted) {
 /**
  * One set watched by the camera.
  *
- * options: { sessionId, item, video, canvas, muted: () => bool,
- *            onState(state), onEvent(event), onStatus(text) }
+ * options: { sessionId, item (or path: the WebSocket's path and exercise, e.g. /ws/practise/<id>),
+ *            video, canvas, muted: () => bool, onState(state), onEvent(event), onStatus(text),
+ *            onPose(pose or null) (optional: each frame's landmarks, null when nobody is seen) }
  * start() resolves once the camera and model run (or rejects with a message for the person);
  * stop() ends the set and resolves to { reps, held_s, holds, faults, t0 }: the fault events seen,
  * and t0, the time (s, the faults' clock) of the first frame sent.
@@ -108,7 +109,9 @@ export class LiveSet {
     if (!this.running) return;
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     const aspect = Math.min(4.9, Math.max(0.21, this.aspect)).toFixed(4);
-    const url = `${scheme}://${location.host}/ws/live/${this.o.sessionId}?item=${this.o.item}&stream=${this.stream}&aspect=${aspect}`;
+    const path = this.o.path || `/ws/live/${this.o.sessionId}?item=${this.o.item}`;
+    const join = path.includes("?") ? "&" : "?";
+    const url = `${scheme}://${location.host}${path}${join}stream=${this.stream}&aspect=${aspect}`;
     const ws = new WebSocket(url);
     this.ws = ws;
     ws.onmessage = (message) => this.receive(JSON.parse(message.data));
@@ -200,6 +203,7 @@ export class LiveSet {
       const pose = result.landmarks && result.landmarks[0];
       const landmarks = pose ? pose.map((p) => [p.x, p.y, p.z, p.visibility ?? 0]) : null;
       this.draw(pose);
+      if (this.o.onPose) this.o.onPose(pose || null);
       this.send({ type: "frame", seq: this.seq++, t: ts / 1000, landmarks });
       return true;
     } catch (error) {

@@ -27,7 +27,9 @@
   let muted = localStorage.getItem("backfit-muted") === "1";
   let timer = null;
   let busy = false;
-  let cameraOn = localStorage.getItem("backfit-camera") === "1";
+  // the camera choice holds for this session only (a reload keeps it; the next session asks again)
+  const cameraKey = `backfit-camera-${sessionId}`;
+  let cameraOn = sessionStorage.getItem(cameraKey) === "1";
   let cameraUnavailable = ""; // why the camera cannot be used (the session goes on with manual counting)
   let live = null; // the LiveSet of the work step in progress, in camera mode
   let liveModule = null;
@@ -39,7 +41,9 @@
     if (muted || !("speechSynthesis" in window)) return;
     try {
       window.speechSynthesis.cancel();
-      window.speechSynthesis.speak(new SpeechSynthesisUtterance(text));
+      const spoken = new SpeechSynthesisUtterance(text);
+      spoken.rate = Number(localStorage.getItem("backfit-voice-rate")) || 1; // set on Settings
+      window.speechSynthesis.speak(spoken);
     } catch (e) {
       /* speech is a nicety: never let it stop the session */
     }
@@ -49,7 +53,7 @@
     muted = value;
     localStorage.setItem("backfit-muted", value ? "1" : "0");
     $("mute").setAttribute("aria-pressed", String(value));
-    $("mute").textContent = value ? "Unmute spoken cues (M)" : "Mute spoken cues (M)";
+    $("mute").replaceChildren(value ? "Unmute spoken cues " : "Mute spoken cues ", kbd("M"));
     if (value && "speechSynthesis" in window) window.speechSynthesis.cancel();
   }
 
@@ -122,6 +126,27 @@
     $("message").textContent = text || "";
   }
 
+  function kbd(key) {
+    const k = document.createElement("kbd");
+    k.textContent = key;
+    return k;
+  }
+
+  // Safety messages stay on the page (across steps) until the person dismisses them.
+  function safety(text) {
+    const li = document.createElement("li");
+    li.textContent = text;
+    $("safety-list").appendChild(li);
+    show("safety", true);
+    say(text);
+  }
+
+  function dismissSafety() {
+    $("safety-list").replaceChildren();
+    show("safety", false);
+    $("exercise-name").focus();
+  }
+
   function show(id, visible) {
     $(id).hidden = !visible;
   }
@@ -147,8 +172,17 @@
     $("progress-text").textContent = `${done} of ${session.total_sets} sets done`;
   }
 
+  let shownItem = null;
+
   function renderExercise(it) {
+    const changed = shownItem !== it.index;
+    shownItem = it.index;
     $("exercise-name").textContent = it.name;
+    if (changed || !visibleFocus()) {
+      // a new exercise (or the focused control just went away): bring its name and figure back into view
+      $("exercise-name").scrollIntoView({ block: "start" });
+      if (!visibleFocus()) $("exercise-name").focus({ preventScroll: true });
+    }
     $("figure").innerHTML = it.figure_svg; // drawn by backfit's server from its own catalog
     const cues = $("cues");
     cues.replaceChildren();
@@ -158,6 +192,11 @@
       cues.appendChild(li);
     }
     show("cues-card", it.cues.length > 0);
+  }
+
+  function visibleFocus() {
+    const el = document.activeElement;
+    return el && el !== document.body && el.offsetParent !== null;
   }
 
   function renderNext() {
@@ -185,10 +224,15 @@
     stopLive();
     show("live", false);
     show("review", false);
+    show("camera-setup", false);
     $("set-all").hidden = false;
     $("rep-plus").hidden = false;
     const step = steps[index];
     renderProgress();
+    show("hold-controls", false);
+    show("phase-now", false);
+    show("pace", false);
+    show("countdown", true);
     if (!step) return finalQuestion();
     const it = item(step.item_index);
     renderExercise(it);
@@ -196,7 +240,7 @@
     elapsedBefore = 0;
     stepStart = Date.now();
     paused = false;
-    $("pause").textContent = "Pause (P)";
+    $("pause").replaceChildren("Pause ", kbd("P"));
     show("work-controls", false);
     show("rest-controls", false);
     show("reps", false);
@@ -208,6 +252,7 @@
       $("phase").textContent = step.label;
       say(`${step.label}. ${step.label.startsWith("Get ready") ? it.cues[0] || "" : ""}`);
       show("rest-controls", true);
+      if (cameraOn && it.camera && !cameraUnavailable) renderSetup(it); // place the camera during the rest
       tick();
       timer = setInterval(tick, 200);
     } else if (step.kind === "work") {
@@ -222,6 +267,15 @@
         // timed holds count themselves; plain repetitions are counted by the person
         show("work-controls", it.hold_s === null);
       }
+      if (it.hold_s === null) {
+        // repetitions: the person counts; no clock to race
+        show("countdown", false);
+        $("pace").textContent = pace(it);
+        show("pace", true);
+      } else {
+        show("hold-controls", true);
+        show("reps", false); // the holds count themselves: "Hold (2 of 10)" says where the set is
+      }
       say(`${it.name}. ${step.label}. ${dose(it)}. ${it.cues[0] || ""}`);
       if (it.camera && cameraOn && !cameraUnavailable) return startCamera(step, it);
       if (it.camera && cameraOn) message(cameraUnavailable);
@@ -230,6 +284,15 @@
     } else {
       askQuestions(it);
     }
+  }
+
+  function pace(it) {
+    const parts = [];
+    if (it.up_s) parts.push(`${it.up_s} s up`);
+    if (it.pause_s) parts.push(`${it.pause_s} s still`);
+    if (it.down_s) parts.push(`${it.down_s} s down`);
+    const each = parts.length ? `Slowly, about ${parts.join(", ")} each time. ` : "";
+    return `${each}Press +1 rep (or Space) after each one, and Set done at the end. There is no time limit.`;
   }
 
   function dose(it) {
@@ -261,9 +324,17 @@
         if (done < it.reps) say(`${done}. Again.`);
       }
       const within = ms - done * cycle;
-      const phase = within < it.up_s * 1000 ? "Draw in" : within < (it.up_s + it.hold_s) * 1000 ? "Hold" : "Release";
-      $("countdown").textContent = done >= it.reps ? "0" : `${phase}`;
-      if (done >= it.reps) finishSet(it.reps, it.hold_s);
+      const upMs = it.up_s * 1000;
+      const holdEnd = (it.up_s + it.hold_s) * 1000;
+      const [phase, left] =
+        within < upMs ? ["Get into position", upMs - within] : within < holdEnd ? ["Hold", holdEnd - within] : ["Release", cycle - within];
+      if (done >= it.reps) {
+        $("countdown").textContent = "0";
+        return finishSet(it.reps, it.hold_s);
+      }
+      $("phase-now").textContent = `${phase} (${done + 1} of ${it.reps})`;
+      show("phase-now", true);
+      $("countdown").textContent = clock(left);
     } else if (it.reps !== null) {
       // repetitions: the timer shows the suggested pace; the person counts
       const left = step.seconds * 1000 - ms;
@@ -305,6 +376,22 @@
     startStep();
   }
 
+  // A hold cut short: save what was done (whole holds so far and the seconds held), not the dose.
+  function stoppedEarly() {
+    const step = steps[index];
+    if (!step || step.kind !== "work" || live || busy) return;
+    const it = item(step.item_index);
+    if (it.hold_s === null) return;
+    const ms = elapsed();
+    if (it.reps === null) return finishSet(null, Math.round(ms / 100) / 10);
+    const cycle = (it.up_s + it.hold_s) * 1000 + it.down_s * 1000;
+    const whole = Math.min(it.reps, Math.floor(ms / cycle));
+    const partial = Math.min(Math.max(0, ms - whole * cycle - it.up_s * 1000), it.hold_s * 1000) / 1000;
+    const count = whole + (partial > 0 && whole < it.reps ? 1 : 0);
+    const held = count ? (whole * it.hold_s + (count > whole ? partial : 0)) / count : 0;
+    finishSet(count, Math.round(held * 10) / 10);
+  }
+
   function stopTimer() {
     if (timer) clearInterval(timer);
     timer = null;
@@ -313,7 +400,7 @@
   // ---- camera mode ------------------------------------------------------------------
   function renderCameraButton() {
     $("camera-mode").setAttribute("aria-pressed", String(cameraOn));
-    $("camera-mode").textContent = cameraOn ? "Count by hand (C)" : "Use the camera (C)";
+    $("camera-mode").replaceChildren(cameraOn ? "Count by hand " : "Use the camera ", kbd("C"));
   }
 
   function toggleCamera() {
@@ -321,7 +408,7 @@
     if (!step || !item(step.item_index).camera || busy) return;
     cameraOn = !cameraOn;
     cameraUnavailable = "";
-    localStorage.setItem("backfit-camera", cameraOn ? "1" : "0");
+    sessionStorage.setItem(cameraKey, cameraOn ? "1" : "0");
     renderCameraButton();
     if (step.kind === "work") startStep(); // the set starts again in the other mode
   }
@@ -329,6 +416,42 @@
   function stopLive() {
     if (live) live.close();
     live = null;
+    clearInterval(nobodyTimer);
+    nobodyTimer = null;
+    show("nobody", false);
+  }
+
+  // ---- camera set-up and presence ------------------------------------------------------
+  const NOBODY_MS = 1500; // this long without a person in view: the set waits and says so
+  let lastSeen = 0;
+  let everSeen = false;
+  let nobodyTimer = null;
+
+  function renderSetup(it) {
+    const setup = it.camera_setup;
+    show("camera-setup", Boolean(setup));
+    if (!setup) return;
+    $("camera-setup-place").textContent = `Where to put it (${setup.view_words}): ${setup.place}`;
+    $("camera-setup-checks").textContent = setup.checks.length ? `From there it checks: ${setup.checks.join(" ")}` : "";
+  }
+
+  function watchPresence() {
+    lastSeen = performance.now();
+    everSeen = false;
+    clearInterval(nobodyTimer);
+    nobodyTimer = setInterval(() => {
+      const away = performance.now() - lastSeen > NOBODY_MS;
+      show("nobody", away);
+      show("live-hold-line", !away);
+      if (away) show("live-advice", false); // one message for it, not two
+      if (everSeen && !away) show("camera-setup", false); // seen: the set-up advice has done its work
+    }, 250);
+  }
+
+  function seen(pose) {
+    if (!pose) return;
+    lastSeen = performance.now();
+    everSeen = true;
   }
 
   function liveText(id, text) {
@@ -340,11 +463,15 @@
     show("work-controls", true);
     $("set-all").hidden = true;
     $("rep-plus").hidden = true; // the camera counts; the count can be corrected before saving
+    show("hold-controls", false);
+    show("pace", false);
+    show("reps", it.reps !== null); // what the camera counts
     $("countdown").textContent = "";
     liveText("live-hold", "0.0");
     liveText("live-held", "");
     liveText("live-cue", "");
     show("live-advice", false);
+    renderSetup(it);
     const mine = index;
     try {
       liveModule = liveModule || (await import("/static/live.js"));
@@ -357,9 +484,11 @@
         onState: (state) => liveState(it, state),
         onEvent: liveEvent,
         onStatus: (text) => liveText("live-status", text),
+        onPose: seen,
       });
       live = set;
       await set.start();
+      watchPresence();
       if (live !== set || index !== mine) set.close(); // the person moved on while it started
     } catch (error) {
       if (index !== mine) return;
@@ -397,6 +526,11 @@
     const step = steps[index];
     const it = item(step.item_index);
     const result = await set.stop();
+    const sawSomeone = everSeen;
+    clearInterval(nobodyTimer);
+    nobodyTimer = null;
+    show("nobody", false);
+    show("camera-setup", false);
     busy = false;
     if (steps[index] !== step) return;
     show("live", false);
@@ -425,6 +559,12 @@
       faults.appendChild(li);
     }
     $("phase").textContent = "Set done: check the count";
+    if (!sawSomeone) {
+      // the camera never saw the person: its zeros mean nothing; ask for the count instead
+      $("review-reps").value = "";
+      $("review-hold").value = "";
+      message("The camera did not see you during this set: please type what you did.");
+    }
     show("review", true);
     $("review-reps").focus();
   }
@@ -446,33 +586,24 @@
   }
 
   // ---- questions ------------------------------------------------------------------
-  function scale(containerId, key) {
-    const box = $(containerId);
-    box.replaceChildren();
-    for (let n = 0; n <= 10; n++) {
-      const b = document.createElement("button");
-      b.type = "button";
-      b.className = "secondary";
-      b.textContent = String(n);
-      b.setAttribute("role", "radio");
-      b.setAttribute("aria-checked", "false");
-      b.setAttribute("aria-label", `${key === "rpe" ? "Effort" : "Pain"} ${n}`);
-      b.addEventListener("click", () => {
-        answer[key] = n;
-        for (const other of box.children) other.setAttribute("aria-checked", String(other === b));
-        for (const other of box.children) other.className = other === b ? "" : "secondary";
-        $("ask-submit").disabled = answer.rpe === null || answer.pain === null;
-      });
-      box.appendChild(b);
-    }
+  // The 0-10 scales are native radio groups (one tab stop each, arrow keys move the choice).
+  function scale(containerId) {
+    for (const radio of $(containerId).querySelectorAll("input[type=radio]")) radio.checked = false;
+  }
+
+  function chosen(event) {
+    const radio = event.target;
+    if (radio.type !== "radio" || !(radio.name in answer)) return;
+    answer[radio.name] = Number(radio.value);
+    $("ask-submit").disabled = answer.rpe === null || answer.pain === null;
   }
 
   function askQuestions(it) {
     $("phase").textContent = `How was ${it.name}?`;
     $("countdown").textContent = "";
     answer = { rpe: null, pain: null };
-    scale("rpe-scale", "rpe");
-    scale("pain-scale", "pain");
+    scale("rpe-scale");
+    scale("pain-scale");
     $("radiating").checked = false;
     $("ask-submit").disabled = true;
     show("ask", true);
@@ -497,15 +628,14 @@
       message(`Not saved: ${error.message}`);
       return;
     }
-    if (radiating || answer.pain > 5) {
-      message(
-        radiating
-          ? "Pain spreading below the knee, numbness or tingling: stop this exercise and ask a doctor or physiotherapist."
-          : "Pain above 5: backfit will step this exercise down next time. Stop now if it keeps hurting.",
-      );
-      say($("message").textContent);
-    }
+    const name = item(step.item_index).name;
     next();
+    if (radiating)
+      safety(
+        `${name}: pain spreading below the knee, numbness or tingling. Stop this exercise and ask a doctor or physiotherapist before you do it again.`,
+      );
+    else if (answer.pain > 5)
+      safety(`${name}: pain above 5. backfit will step this exercise down next time. Stop now if it keeps hurting.`);
   }
 
   function finalQuestion() {
@@ -548,12 +678,12 @@
     if (paused) {
       paused = false;
       stepStart = Date.now();
-      $("pause").textContent = "Pause (P)";
+      $("pause").replaceChildren("Pause ", kbd("P"));
       $("phase").classList.remove("muted");
     } else {
       elapsedBefore = elapsed();
       paused = true;
-      $("pause").textContent = "Resume (P)";
+      $("pause").replaceChildren("Resume ", kbd("P"));
       $("phase").classList.add("muted");
       say("Paused.");
     }
@@ -611,7 +741,12 @@
   const keyActions = Object.fromEntries(JSON.parse($("player-keys").textContent).map((k) => [k.key, k.action]));
   const actions = {
     rep: () => addRep(),
-    done: () => (steps[index] && steps[index].kind === "rest" ? next() : setDone(false)),
+    done: () => {
+      const step = steps[index];
+      if (step && step.kind === "rest") next();
+      else if (step && item(step.item_index).hold_s !== null && !live) stoppedEarly(); // a hold cut short
+      else setDone(false);
+    },
     pause: () => togglePause(),
     skip_rest: () => steps[index] && steps[index].kind === "rest" && next(),
     skip_exercise: () => skipExercise(),
@@ -623,10 +758,12 @@
   function onKey(event) {
     if (event.target.closest("input, textarea, select")) return;
     if (event.ctrlKey || event.metaKey || event.altKey) return;
-    const step = steps[index];
     const action = keyActions[event.key.length === 1 ? event.key.toLowerCase() : event.key];
     if (!action) return;
-    if ((action === "rep" || action === "done") && event.target !== document.body) return; // a focused control keeps its key
+    // a focused control keeps its own keys: Space and Enter press the button, not the player's shortcut
+    const onControl = event.target.closest("button, a, summary, [role=radio], [tabindex]:not(h1)");
+    if ((action === "rep" || action === "done") && onControl) return;
+    const step = steps[index];
     if (action === "rep" || action === "done") {
       if (!step || (step.kind !== "work" && !(action === "done" && step.kind === "rest"))) return;
       event.preventDefault();
@@ -654,6 +791,9 @@
   $("set-done").addEventListener("click", () => setDone(false));
   $("set-all").addEventListener("click", () => setDone(true));
   $("skip-rest").addEventListener("click", next);
+  $("stopped-early").addEventListener("click", stoppedEarly);
+  $("safety-dismiss").addEventListener("click", dismissSafety);
+  $("ask").addEventListener("change", chosen);
   $("pause").addEventListener("click", togglePause);
   $("skip-exercise").addEventListener("click", skipExercise);
   $("end-early").addEventListener("click", endEarly);
