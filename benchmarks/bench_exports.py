@@ -17,11 +17,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from backfit.catalog import load_catalog
-from backfit.plan.intake import Intake, RedFlag
+from backfit.plan.intake import Intake
 from backfit.plan.rules import default_programme_rules
 from backfit.services import calendar, handout, profiles
 from backfit.store import open_database
 from backfit.web.illustration import figure_svg
+from benchmarks.common import intake_answers
 
 RUNS = 5
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -39,14 +40,7 @@ def timed(make: Callable[[], bytes]) -> tuple[list[float], int]:
 def main() -> None:
     catalog, rules = load_catalog(), default_programme_rules()
     intake = Intake.model_validate(
-        {
-            "red_flags": {f.value: False for f in RedFlag},
-            "experience": "returning",
-            "equipment": ["ball", "band"],
-            "sessions_per_week": 3,
-            "minutes_per_session": 25,
-            "pain_now": 2,
-        }
+        intake_answers(experience="returning", equipment=["ball", "band"], minutes_per_session=25, pain_now=2, psfs=[])
     )
     with tempfile.TemporaryDirectory() as tmp:
         db = open_database(f"sqlite:///{Path(tmp) / 'backfit.db'}")

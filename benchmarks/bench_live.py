@@ -33,9 +33,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.web.conftest import answers, free_port  # noqa: E402
-
 from backfit.pose import synthetic as sy  # noqa: E402
+from benchmarks.common import free_port, intake_answers  # noqa: E402
 
 FPS = 30.0
 LIMIT_MS = 20.0
@@ -80,7 +79,7 @@ def camera_session(port: int) -> tuple[int, int]:
         token = re.search(r'name="csrf-token" content="([^"]+)"', page.get("/exercises").text)
         assert token is not None
         page.headers.update({"Origin": base, "X-CSRFToken": token.group(1)})
-        page.post("/api/intake", json=answers(experience="regular")).raise_for_status()
+        page.post("/api/intake", json=intake_answers(experience="regular")).raise_for_status()
         session = page.post("/api/sessions", json={"pain_start": 1}).json()
     item = next(i["index"] for i in session["items"] if i["exercise_id"] == "hip-bridge")
     return session["id"], item

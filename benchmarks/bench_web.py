@@ -27,6 +27,7 @@ from sqlalchemy import text
 
 from backfit.store import open_database
 from benchmarks.bench_store import database, generate
+from benchmarks.common import free_port
 
 ENDPOINTS = [
     ("page", "/today"),
@@ -44,15 +45,6 @@ SERVER = (
     "uvicorn.run(create_app(Settings(data_dir=sys.argv[1], database_url=sys.argv[2])), "
     "host='127.0.0.1', port=int(sys.argv[3]), log_level='warning')"
 )
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def prepare(url: str) -> None:

@@ -51,14 +51,16 @@ def sha256(path: Path) -> str:
 
 
 def npm_ci() -> None:
-    stamp = ROOT / "node_modules" / ".package-lock.json"
-    lock = ROOT / "package-lock.json"
-    if stamp.exists() and stamp.stat().st_mtime >= lock.stat().st_mtime:
+    # node_modules/ is installed from this very lock file (by content: a pulled lock may be older than node_modules)
+    stamp = ROOT / "node_modules" / ".backfit-lock.sha256"
+    lock = sha256(ROOT / "package-lock.json")
+    if stamp.exists() and stamp.read_text().strip() == lock:
         return
     npm = shutil.which("npm")
     if npm is None:
         sys.exit("backfit needs npm (Node.js 18+) to install its front-end assets")
     subprocess.run([npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund"], cwd=ROOT, check=True)
+    stamp.write_text(lock + "\n")
 
 
 def venv_python() -> str:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from backfit.plan import Prescription
-from backfit.services import profiles
+from backfit.services import profiles, schedule
 from backfit.services.profiles import NoProgramme
 from backfit.store import NotFound, repositories
 from backfit.store.database import Database
@@ -28,7 +28,7 @@ def test_intake_builds_programme_with_prescriptions_and_schedule(db: Database, t
             "kneeling/half-kneeling-quad-stretch",
         }
         dates = [s.scheduled_on for s in repositories.schedule(session, view.programme.id)]
-        assert len(dates) == 3 * profiles.SCHEDULE_WEEKS
+        assert len(dates) == 3 * schedule.SCHEDULE_WEEKS
         assert dates[0] == f.START.date()
         assert dates[-1] < (f.START + timedelta(weeks=8)).date()
         assert len(session.query(PsfsRating).all()) == 2

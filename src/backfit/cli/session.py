@@ -25,7 +25,6 @@ from backfit.services.runtime import utc_now
 from backfit.services.wording import exercise_name
 from backfit.session.engine import Event, ExerciseAnswered, FinishedSet, SessionEngine, Snapshot, StepPhase
 from backfit.session.keys import action_for
-from backfit.store import repositories as repo
 from backfit.store.models import PerformedSession, ProgressionDecision
 
 
@@ -310,10 +309,9 @@ def clinician_advised(
     exercise of a session has stopped); the programme goes on."""
     with services() as svc, svc.db.unit_of_work() as db_session:
         try:
-            person = repo.require_profile(db_session, profile)
+            pause = coaching.pause_of(db_session, profile)
         except profiles.NotFound as exc:
             fail(str(exc), ExitCode.not_found)
-        pause = coaching.active_pause(db_session, person.id)
         if pause is not None:
             console.print(f"Paused since {pause.paused_at:%Y-%m-%d}: {pause.reason}")
         if not yes and not Confirm.ask("Has a doctor or physiotherapist advised you to go on?", console=console):

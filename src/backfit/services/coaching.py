@@ -51,6 +51,11 @@ def active_pause(session: Session, profile_id: int) -> ProgrammePause | None:
     return session.scalars(query.order_by(ProgrammePause.id).limit(1)).one_or_none()
 
 
+def pause_of(session: Session, name: str = DEFAULT_PROFILE) -> ProgrammePause | None:
+    """The open pause of the person named ``name`` (NotFound when there is no such person)."""
+    return active_pause(session, repo.require_profile(session, name).id)
+
+
 def require_not_paused(session: Session, profile_id: int) -> None:
     """Raise :class:`ProgrammePaused`, saying why and what to do, while a pause is open."""
     pause = active_pause(session, profile_id)

@@ -20,7 +20,7 @@ from backfit.services.backup_rows import check_column
 from backfit.services.faults import stored_faults, summarise
 from backfit.store.database import head_revision
 from backfit.store.errors import DataPresent, ImportRejected
-from backfit.store.models import Base, PerformedSession, Profile, ScheduledSession, SetRecord
+from backfit.store.models import Base, PerformedSession, Profile, SetRecord
 from backfit.store.types import UTCDateTime
 
 BACKUP_FORMAT = "backfit-backup"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import update
@@ -14,8 +14,14 @@ from backfit.plan.coaching import ItemState, WeekPlan, refit
 from backfit.plan.generator import RedFlagBlocked, build_programme
 from backfit.plan.intake import Intake, screen
 from backfit.plan.model import Prescription
-from backfit.plan.rules import WEEKDAYS, ProgrammeRules, default_progression_rules
-from backfit.services.schedule import days_reason, is_days_reason, weekdays_for_new_programme
+from backfit.plan.rules import ProgrammeRules, default_progression_rules
+from backfit.services.schedule import (
+    SCHEDULE_WEEKS,
+    days_reason,
+    extend_schedule,
+    is_days_reason,
+    weekdays_for_new_programme,
+)
 from backfit.store import repositories as repo
 from backfit.store.errors import NotFound as NotFound  # re-exported for callers of this module
 from backfit.store.models import (
@@ -25,10 +31,8 @@ from backfit.store.models import (
     ProgrammeRecord,
     ProgressionDecision,
     PsfsRating,
-    ScheduledSession,
 )
 
-SCHEDULE_WEEKS = 8
 DEFAULT_PROFILE = "default"
 
 
@@ -198,27 +202,6 @@ def store_programme(
         session.add(current)
     extend_schedule(session, row, now.date(), now.date() + timedelta(weeks=SCHEDULE_WEEKS))
     return row
-
-
-def extend_schedule(session: Session, programme: ProgrammeRecord, start: date, until: date) -> int:
-    """Schedule the programme's sessions on their weekdays from ``start`` (or after
-    the last scheduled day) up to (not including) ``until``; returns how many were added."""
-    last = repo.last_scheduled_day(session, programme.id)
-    day = max(start, last + timedelta(days=1)) if last else start
-    by_weekday = {WEEKDAYS.index(d["weekday"]): i for i, d in enumerate(programme.days)}
-    added = 0
-    while day < until:
-        index = by_weekday.get(day.weekday())
-        if index is not None:
-            session.add(
-                ScheduledSession(
-                    profile_id=programme.profile_id, programme_id=programme.id, day_index=index, scheduled_on=day
-                )
-            )
-            added += 1
-        day += timedelta(days=1)
-    session.flush()
-    return added
 
 
 @dataclass(frozen=True)

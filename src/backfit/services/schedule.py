@@ -44,6 +44,10 @@ FIELD_WORDS: dict[str, tuple[str, str]] = {
 """Field -> (its name for people, what a valid answer looks like)."""
 
 
+SCHEDULE_WEEKS = 8
+"""How far ahead sessions are put on the calendar."""
+
+
 class ScheduleError(ValueError):
     """A schedule choice that cannot be used; the message says why, in a person's words."""
 
@@ -184,8 +188,6 @@ def place_programme(session: Session, programme: ProgrammeRecord, weekdays: tupl
     """Put the programme's sessions (in order) on ``weekdays`` and reschedule what is still to come.
 
     Sessions already done keep their dates; upcoming ones from ``today`` are planned again."""
-    from backfit.services.profiles import SCHEDULE_WEEKS, extend_schedule  # profiles builds on this module
-
     if len(weekdays) != len(programme.days):
         return
     programme.days = [{**day, "weekday": weekday} for day, weekday in zip(programme.days, weekdays, strict=True)]
@@ -239,3 +241,34 @@ def weekdays_for_new_programme(session: Session, profile_id: int, planned: list[
     row.weekdays = sorted(planned, key=WEEKDAYS.index)
     row.updated_at = now
     return planned
+
+
+def extend_schedule(session: Session, programme: ProgrammeRecord, start: date, until: date) -> int:
+    """Schedule the programme's sessions on their weekdays from ``start`` (or after
+    the last scheduled day) up to (not including) ``until``; returns how many were added."""
+    last = repo.last_scheduled_day(session, programme.id)
+    day = max(start, last + timedelta(days=1)) if last else start
+    by_weekday = {WEEKDAYS.index(d["weekday"]): i for i, d in enumerate(programme.days)}
+    added = 0
+    while day < until:
+        index = by_weekday.get(day.weekday())
+        if index is not None:
+            session.add(
+                ScheduledSession(
+                    profile_id=programme.profile_id, programme_id=programme.id, day_index=index, scheduled_on=day
+                )
+            )
+            added += 1
+        day += timedelta(days=1)
+    session.flush()
+    return added
+
+
+def settings_view(session: Session, name: str) -> tuple[Schedule | None, int | None]:
+    """The schedule in use and the programme's sessions a week, for the settings page
+    (both None before the person's first intake)."""
+    profile = repo.profile_by_name(session, name)
+    if profile is None:
+        return None, None
+    programme = repo.active_programme(session, profile.id)
+    return schedule_for(session, name), len(programme.days) if programme else None

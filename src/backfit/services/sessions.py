@@ -18,14 +18,8 @@ from backfit.plan.model import ExerciseLog, SetLog
 from backfit.plan.rules import default_progression_rules
 from backfit.services.coaching import ProgrammePaused, pause_programme, require_not_paused, run_step, week_of
 from backfit.services.faults import FaultSeen, SetSource
-from backfit.services.profiles import (
-    DEFAULT_PROFILE,
-    SCHEDULE_WEEKS,
-    current_programme,
-    extend_schedule,
-    prescription_from_dict,
-    prescription_to_dict,
-)
+from backfit.services.profiles import DEFAULT_PROFILE, current_programme, prescription_from_dict, prescription_to_dict
+from backfit.services.schedule import SCHEDULE_WEEKS, extend_schedule
 from backfit.session.engine import EngineItem, Event, ExerciseAnswered, FinishedSet, SessionEnded, SetKey
 from backfit.store import repositories as repo
 from backfit.store.errors import NotFound

@@ -76,7 +76,6 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
         onboarding,
         progress,
         schedule_api,
-        schedule_page,
         sessions,
         settings_pages,
     )
@@ -86,7 +85,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
     app.add_exception_handler(IntegrityError, conflict_error)
     for error in (NotFound, Rejected, ImportRejected, DatabaseUnavailable, PainBeforeSession):
         app.add_exception_handler(error, domain_error)
-    for module in (onboarding, library, sessions, progress, settings_pages, schedule_page, handout, api, schedule_api):
+    for module in (onboarding, library, sessions, progress, settings_pages, handout, api, schedule_api):
         app.include_router(module.router)
     live.install(app)
 

@@ -9,15 +9,42 @@ from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from backfit.services import exports
+from backfit.services import exports, profiles, schedule
 from backfit.store.errors import DataPresent, ImportRejected
 from backfit.web.routes.api import restore_backup
 from backfit.web.routes.onboarding import latest_answers
-from backfit.web.routes.schedule_page import schedule_context
 from backfit.web.state import AppState, app_state
 
 router = APIRouter(include_in_schema=False)
 State = Annotated[AppState, Depends(app_state)]
+
+
+REMINDER_CHOICES = (0, 10, 15, 30, 60, 120)
+"""Minutes before a session the settings form offers for the calendar reminder."""
+
+
+def schedule_context(state: AppState, error: str | None = None, shown: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What the settings page's schedule section shows: the schedule (or the values just
+    submitted, with ``error``), the programme's sessions a week, and the choices offered."""
+    with state.unit_of_work() as session:
+        current, per_week = schedule.settings_view(session, profiles.DEFAULT_PROFILE)
+    values = shown or (
+        {
+            "weekdays": list(current.choice.weekdays),
+            "time_of_day": current.choice.time_text,
+            "reminder_minutes": current.choice.reminder_minutes,
+        }
+        if current
+        else None
+    )
+    return {
+        "schedule": current,
+        "schedule_values": values,
+        "schedule_sessions": per_week,
+        "schedule_error": error,
+        "weekday_names": schedule.WEEKDAY_NAMES,
+        "reminder_choices": REMINDER_CHOICES,
+    }
 
 
 def settings_context(state: AppState) -> dict[str, Any]:
@@ -80,3 +107,26 @@ def delete_everything(request: Request, state: State, confirm: Annotated[str, Fo
     with state.unit_of_work() as session:
         exports.delete_everything(session)
     return RedirectResponse("/?deleted=1", status_code=303)
+
+
+@router.post("/settings/schedule")
+async def save_schedule(request: Request, state: State) -> Any:
+    form = await request.form()
+    raw: dict[str, Any] = {
+        "weekdays": [str(d) for d in form.getlist("weekdays")],
+        "time_of_day": str(form.get("time_of_day", "")),
+        "reminder_minutes": str(form.get("reminder_minutes", "")).strip(),
+    }
+    try:
+        choice = schedule.parse_choice(raw)
+        with state.unit_of_work() as session:
+            schedule.save_schedule(session, profiles.DEFAULT_PROFILE, choice, now=state.now())
+    except (schedule.ScheduleError, profiles.NotFound) as exc:
+        return state.render(
+            request,
+            "settings.html",
+            status_code=422,
+            **settings_context(state),
+            **schedule_context(state, error=str(exc).capitalize(), shown=raw),
+        )
+    return RedirectResponse("/settings?schedule=saved#schedule", status_code=303)
