@@ -91,9 +91,21 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+LOCK_WAIT_S = 5
+"""How long a statement waits for a lock another program holds before backfit says the database is busy
+(SQLite's busy timeout is the same 5 s by default)."""
+
+
+def _postgres_lock_wait(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"SET lock_timeout = '{LOCK_WAIT_S}s'")
+    cursor.close()
+    dbapi_connection.commit()
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for ``url`` (SQLite: foreign keys on, WAL journal; PostgreSQL:
-    give up connecting after ``CONNECT_TIMEOUT_S`` unless the URL says otherwise)."""
+    """An engine for ``url`` (SQLite: foreign keys on, WAL journal; PostgreSQL: give up connecting
+    after ``CONNECT_TIMEOUT_S`` unless the URL says otherwise, and waiting for a lock after ``LOCK_WAIT_S``)."""
     try:
         if url.startswith("postgresql") and "connect_timeout" not in url:
             kwargs.setdefault("connect_args", {}).setdefault("connect_timeout", CONNECT_TIMEOUT_S)
@@ -102,6 +114,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         raise DatabaseUnavailable(f"not a usable database URL ({safe_url(url)}): {exc}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    elif engine.dialect.name == "postgresql":
+        event.listen(engine, "connect", _postgres_lock_wait)
     return engine
 
 
