@@ -278,11 +278,11 @@ def measure(backend: str, people: int, workdir: Path) -> dict[str, Any]:
 
             def full_history() -> None:
                 with db.unit_of_work() as session:
-                    history.history(session, profile)
+                    history.history(session, profile, catalog=catalog)
 
             def recent_history() -> None:
                 with db.unit_of_work() as session:
-                    history.history(session, profile, limit=20)
+                    history.history(session, profile, catalog=catalog, limit=20)
 
             def series() -> history.ProgressSeries:
                 with db.unit_of_work() as session:

@@ -14,7 +14,7 @@ def test_ten_years_of_one_person_load_and_read_back(db: Database) -> None:
     rows, _ = generate(db, 1)
     assert rows > 20_000
     with db.unit_of_work() as session:
-        sessions = history.history(session, "person-00000")
+        sessions = history.history(session, "person-00000", catalog=load_catalog())
         now = START.replace(year=START.year + YEARS)
         series = history.progress_series(session, load_catalog(), now=now, name="person-00000")
     assert series.pain

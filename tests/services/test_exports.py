@@ -278,7 +278,7 @@ def test_not_json_at_all() -> None:
 def test_csv_has_one_row_per_set(lived: Database, test_data: f.TestData) -> None:
     with lived.unit_of_work() as session:
         text = exports.export_sets_csv(session, "ben")
-        sessions = history.history(session, "ben")
+        sessions = history.history(session, "ben", catalog=test_data.catalog)
         stored = repo.sets_of(session, [s.id for s in sessions])  # one row per side of a per-side set
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == len(stored) > 6 * 5

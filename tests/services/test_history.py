@@ -19,17 +19,18 @@ def lived(db: Database, test_data: f.TestData) -> Database:
     return db
 
 
-def test_history_newest_first_with_pain_and_changes(lived: Database) -> None:
+def test_history_newest_first_with_pain_and_changes(lived: Database, test_data: f.TestData) -> None:
     with lived.unit_of_work() as session:
-        rows = history.history(session, "ana")
+        rows = history.history(session, "ana", catalog=test_data.catalog)
     assert len(rows) == 12
     assert rows[0].started_at > rows[-1].started_at
     assert all(r.status == "completed" and r.sets_done == r.sets_planned for r in rows)
     assert (rows[-1].pain_start, rows[-1].pain_end, rows[-1].pain_next_morning) == (2, 2, 1)
     bad = next(r for r in rows if r.started_at == f.START + timedelta(weeks=3, days=2, hours=10))
-    assert any(d.startswith("regress") for d in bad.decisions)
+    assert any(": a step back" in d for d in bad.decisions)  # a sentence naming the exercise, not an id
+    assert not any(d.startswith(("regress", "stop")) for d in bad.decisions)
     with lived.unit_of_work() as session:
-        assert len(history.history(session, "ana", limit=3)) == 3
+        assert len(history.history(session, "ana", catalog=test_data.catalog, limit=3)) == 3
 
 
 def test_progress_series_and_charts(lived: Database, test_data: f.TestData, tmp_path: Path) -> None:

@@ -91,7 +91,7 @@ def history_command(
 ) -> None:
     """Past sessions: sets done, pain before, after and the next morning, and what changed."""
     with services() as svc, svc.db.unit_of_work() as session:
-        rows_found = history.history(session, profile, limit=limit)
+        rows_found = history.history(session, profile, catalog=svc.catalog, limit=limit)
     if as_json:
         print_json([asdict(r) for r in rows_found])
         return

@@ -40,6 +40,13 @@ class PrescriptionValue(Row):
     down_s: Seconds
 
 
+class DecidedPrescription(PrescriptionValue):
+    """A progression decision's dose before (or after) it, with whether the exercise was stopped then
+    (services/coaching.py keeps it, so that undoing a morning revision restores a stop)."""
+
+    stopped: bool = False
+
+
 class PlanItem(Row):
     key: Name
     slot: Word
@@ -99,8 +106,8 @@ COLUMN_TYPES: dict[tuple[str, str], TypeAdapter[Any]] = {
     ("psfs_ratings", "activity"): _adapter(v.PsfsName),
     ("psfs_ratings", "rating"): _adapter(v.PsfsRating),
     ("progression_decisions", "reasons"): _adapter(Words),
-    ("progression_decisions", "before"): _adapter(PrescriptionValue),
-    ("progression_decisions", "after"): _adapter(PrescriptionValue),
+    ("progression_decisions", "before"): _adapter(DecidedPrescription),
+    ("progression_decisions", "after"): _adapter(DecidedPrescription),
     ("progression_decisions", "step"): _adapter(Annotated[int, Field(ge=0, le=100)]),
 }
 """Columns whose values have a range or a shape beyond their SQL type."""

@@ -54,10 +54,10 @@ def _sets_done(plan: list[dict[str, Any]], stored: dict[int, list[SetLog]]) -> i
 
 
 def history(
-    session: Session, name: str = DEFAULT_PROFILE, *, limit: int | None = None, catalog: Catalog | None = None
+    session: Session, name: str = DEFAULT_PROFILE, *, catalog: Catalog, limit: int | None = None
 ) -> list[SessionSummary]:
-    """The profile's sessions, newest first. With ``catalog``, each decision is a sentence
-    that names the exercise (:func:`backfit.services.wording.decision_words`)."""
+    """The profile's sessions, newest first; each decision is a sentence that names the
+    exercise (:func:`backfit.services.wording.decision_words`)."""
     profile = repo.require_profile(session, name)
     performed = repo.performed_sessions(session, profile.id, limit=limit)
     if not performed:
@@ -101,11 +101,7 @@ def history(
         .where(ProgressionDecision.action != "keep")
         .order_by(ProgressionDecision.id)
     ):
-        if catalog is not None:
-            said = decision_words(d.before["exercise_id"], d.action, d.change, catalog)
-        else:
-            said = f"{d.action}: {d.change or d.after['exercise_id']}"
-        decided[d.performed_session_id].append(said)
+        decided[d.performed_session_id].append(decision_words(d.before["exercise_id"], d.action, d.change, catalog))
     return [
         SessionSummary(
             id=s.id,

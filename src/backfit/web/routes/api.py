@@ -179,7 +179,7 @@ def get_history(state: State, limit: Annotated[int, Query(ge=1, le=1000)] = 100)
     """Past sessions, newest first."""
     with state.unit_of_work() as session:
         try:
-            rows = history(session, limit=limit)
+            rows = history(session, catalog=state.catalog, limit=limit)
         except NotFound:
             return []
     return rows
