@@ -25,10 +25,7 @@ WIDTHS = [pytest.param(80, id="80-columns"), pytest.param(60, id="60-columns")]
 @pytest.fixture
 def cli(tmp_path: Path, test_data: f.TestData) -> Cli:
     """The real command on the packaged catalog and rules, in a fresh data directory."""
-    made = make_cli(tmp_path, test_data, f"sqlite:///{tmp_path / 'backfit.db'}")
-    for name in ("BACKFIT_CATALOG_DIR", "BACKFIT_PROGRAMME_RULES"):
-        made.env.pop(name)
-    return made
+    return make_cli(tmp_path, f"sqlite:///{tmp_path / 'backfit.db'}")
 
 
 def at_width(cli: Cli, width: int, *args: str) -> str:

@@ -89,7 +89,7 @@ def test_show_prints_steps_cues_ladder_and_dosage() -> None:
         "Cues",
         "camera, from your feet: the pelvis stays level from side to side (tilted 5° at most)",
         "camera, side view: the low back does not arch more than 15° past a straight shoulder-hip-knee line",
-        "Dose to start: 2 sets of 10 repetitions",
+        "Dose to start: 10 repetitions, in 2 sets",
         "hip-bridge-low -> hip-bridge",
     )
     for text in expected:

@@ -117,7 +117,7 @@ def test_scripted_session_runs_to_the_end_and_progresses(ready: Cli, url: str) -
         result = ready.run("session", "--script", script, "--fast", "--on", day)
         assert result.returncode == 0, result.stderr
     assert f"Session completed: {PLANNED_SETS} of {PLANNED_SETS} set(s) done in full" in result.stdout
-    assert "progress (reps 10 -> 12)" in result.stdout
+    assert "one step up (12 repetitions instead of 10)" in result.stdout
     assert stored_sets(url) == EXPECTED_SETS * 2
 
 
@@ -136,7 +136,9 @@ def test_half_done_per_side_sets_are_not_finished(ready: Cli) -> None:
     result = ready.run("session", "--script", script, "--fast", "--on", days_ago(2))
     assert result.returncode == 0, result.stderr
     assert f"Session ended early: {PLANNED_SETS - 2} of {PLANNED_SETS} set(s) done in full" in result.stdout
-    assert "prone-single-thigh-lift: regress (sets 2 -> 1). 2 set(s) not finished" in " ".join(result.stdout.split())
+    assert "Prone single thigh lift: a step back (1 set instead of 2). 2 set(s) not finished" in " ".join(
+        result.stdout.split()
+    )
 
 
 def test_pain_above_5_before_a_scripted_session_needs_a_choice(ready: Cli) -> None:

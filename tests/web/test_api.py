@@ -18,7 +18,7 @@ from backfit.catalog import load_catalog
 from backfit.settings import Settings
 from backfit.web import create_app
 from tests.factories import PELVIS
-from tests.web.conftest import answers
+from tests.web.conftest import PageClient, answers
 
 
 def start(client: TestClient, pain: int = 1) -> dict[str, Any]:
@@ -361,7 +361,7 @@ def test_a_finished_session_is_closed(onboarded: TestClient) -> None:
 def clocked(settings: Settings) -> Iterator[tuple[TestClient, list[datetime]]]:
     """A person (no red flags) on an app whose clock the test moves: ``clock[0]`` is now."""
     clock = [datetime(2026, 3, 2, 18, 30).astimezone()]
-    with TestClient(create_app(settings, clock=lambda: clock[0])) as client:
+    with PageClient(create_app(settings, clock=lambda: clock[0])) as client:
         assert client.post("/api/intake", json=answers()).status_code == 200
         yield client, clock
 

@@ -22,7 +22,8 @@ UNSAFE = {
     ("POST", "/psfs"), ("POST", "/settings/import"), ("POST", "/api/intake"), ("POST", "/api/sessions"),
     ("POST", "/api/sessions/{performed_id}/sets"), ("POST", "/api/sessions/{performed_id}/answers"),
     ("POST", "/api/sessions/{performed_id}/finish"), ("POST", "/api/checkins"), ("POST", "/api/psfs"),
-    ("POST", "/api/import"),
+    ("POST", "/api/import"), ("POST", "/clinician-advised"), ("POST", "/settings/delete"),
+    ("POST", "/settings/schedule"), ("PUT", "/api/schedule"),
 }  # fmt: skip
 """Every route that changes data: each needs this origin and the CSRF token."""
 SAFE = {
@@ -32,7 +33,8 @@ SAFE = {
 ("GET", "/api/exercises"), ("GET", "/api/exercises/{exercise_id}"),
     ("GET", "/api/programme"), ("GET", "/api/sessions/{performed_id}"), ("GET", "/api/history"),
     ("GET", "/api/export"), ("GET", "/healthz"), ("GET", "/docs"), ("GET", "/openapi.json"), ("GET", "/static/{path}"),
-    ("WEBSOCKET", "/ws/live/{session_id}"),
+    ("WEBSOCKET", "/ws/live/{session_id}"), ("GET", "/api/schedule"), ("GET", "/exercises/{exercise_id}/practise"),
+    ("GET", "/programme/handout.pdf"), ("GET", "/settings/delete"), ("WEBSOCKET", "/ws/practise/{exercise_id}"),
 }  # fmt: skip
 """Every route that only reads (the Host check still applies; a foreign Origin is refused too)."""
 FILLED = {"performed_id": "1", "session_id": "1", "exercise_id": "hip-bridge", "name": "pain", "path": "app.css"}
@@ -226,3 +228,23 @@ def test_bodies_over_the_route_limit_are_refused_unread(raw: TestClient, path: s
     response = raw.request("POST", path, headers=headers, content=body())
     assert response.status_code == status
     assert "larger than" in response.json()["detail"] if path.startswith("/api/") else "larger than" in response.text
+
+
+WEBSOCKET_ROUTES = [r for r in ROUTES if r[0] == "WEBSOCKET"]
+
+
+@pytest.mark.parametrize(("method", "path"), WEBSOCKET_ROUTES, ids=ids(WEBSOCKET_ROUTES))
+@pytest.mark.parametrize("origin", ["http://evil.example", "null"], ids=["foreign-site", "null"])
+def test_every_websocket_refuses_a_handshake_from_another_origin(
+    settings: Settings, method: str, path: str, origin: str
+) -> None:
+    from starlette.websockets import WebSocketDisconnect
+
+    with PageClient(create_app(settings)) as client:
+        client.post("/api/intake", json=answers()).raise_for_status()
+        with (
+            pytest.raises(WebSocketDisconnect) as refused,
+            client.websocket_connect(url(path), headers={"Origin": origin}),
+        ):
+            pass
+    assert refused.value.code == 1008

@@ -54,7 +54,7 @@ def test_the_cli_exits_20_while_another_program_holds_the_lock(
     tmp_path: Path, test_data: TestData, database: tuple[Settings, Path]
 ) -> None:
     _, path = database
-    cli = make_cli(tmp_path, test_data, f"sqlite:///{path}")
+    cli = make_cli(tmp_path, f"sqlite:///{path}")
     assert cli.run("intake", "--answers", cli.write_json("intake.json", intake_json())).returncode == 0
     for _ in hold_write_lock(path):
         result = cli.run("checkin", "--pain", "3")

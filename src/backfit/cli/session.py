@@ -22,7 +22,7 @@ from backfit.cli.session_view import render
 from backfit.plan.rules import default_progression_rules
 from backfit.services import coaching, files, profiles, sessions
 from backfit.services.runtime import utc_now
-from backfit.services.wording import exercise_name
+from backfit.services.wording import decision_words
 from backfit.session.engine import Event, ExerciseAnswered, FinishedSet, SessionEngine, Snapshot, StepPhase
 from backfit.session.keys import action_for
 from backfit.store.models import PerformedSession, ProgressionDecision
@@ -104,9 +104,8 @@ def _print_decisions(decisions: list[ProgressionDecision], catalog: Catalog) -> 
         return
     console.print("[bold]Next time:[/]")
     for d in decisions:
-        what = d.change or "same dose"
-        named = exercise_name(catalog, d.after["exercise_id"])
-        console.print(f"  {named}: {d.action} ({what}). {' '.join(d.reasons)}", highlight=False)
+        said = decision_words(d.before["exercise_id"], d.action, d.change, catalog)
+        console.print(f"  {said} {' '.join(d.reasons)}", highlight=False)
 
 
 class Driver:

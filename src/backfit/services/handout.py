@@ -9,6 +9,7 @@ Sans, the TrueType font matplotlib ships, so every character prints.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -155,19 +156,35 @@ def _exercise(pdf: _Handout, item: PlannedItemRead, exercise: Exercise, figure: 
     _draw_exercise(pdf, item, exercise, figure)
 
 
+_VIEWBOX = re.compile(r'<svg([^>]*?) viewBox="([-\d.]+) ([-\d.]+) ([\d.]+) ([\d.]+)"([^>]*)>(.*)</svg>\s*$', re.S)
+
+
+def _origin_at_zero(svg: str) -> str:
+    """The figure with its view box moved to (0, 0): fpdf2 draws a view box that starts elsewhere
+    away from its place (the page's figures are cropped to the body, so theirs rarely start at 0)."""
+    match = _VIEWBOX.match(svg.strip())
+    if match is None:
+        return svg
+    before, x, y, w, h, after, body = match.groups()
+    return (
+        f'<svg{before} viewBox="0 0 {w} {h}"{after}><g transform="translate({-float(x):g} {-float(y):g})">'
+        f"{body}</g></svg>"
+    )
+
+
 def _draw_exercise(pdf: _Handout, item: PlannedItemRead, exercise: Exercise, figure: FigureSvg) -> None:
     pdf.heading(exercise.name, 14)
     top = pdf.get_y()
     svg = figure(exercise)
     text_x = pdf.l_margin
     if svg:
-        pdf.image(io.BytesIO(svg.encode("utf-8")), x=pdf.l_margin, y=top, w=FIGURE_W_MM, h=FIGURE_H_MM)
+        pdf.image(io.BytesIO(_origin_at_zero(svg).encode("utf-8")), x=pdf.l_margin, y=top, w=FIGURE_W_MM, h=FIGURE_H_MM)
         text_x = pdf.l_margin + FIGURE_W_MM + 6
     pdf.set_xy(text_x, top)
     width = pdf.w - pdf.r_margin - text_x
     pdf.set_font(FONT, "B", 10.5)
     pdf.set_text_color(*INK)
-    pdf.multi_cell(width, LINE_MM, f"Dose: {item.dose_words}.", new_x="LEFT", new_y="NEXT", align="L")
+    pdf.multi_cell(width, LINE_MM, f"Dose: {item.dose_words}", new_x="LEFT", new_y="NEXT", align="L")
     pdf.ln(1)
     pdf.set_font(FONT, "", 9.5)
     equipment = [e.value for e in exercise.equipment if e.value != "none"]

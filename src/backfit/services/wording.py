@@ -30,7 +30,7 @@ def change_words(change: str | None, catalog: Catalog) -> str:
     if not change:
         return ""
     if m := _COUNT.fullmatch(change):
-        what = "sets" if m[1] == "sets" else "repetitions"
+        what = ("set" if m[1] == "sets" else "repetition") + ("" if m[3] == "1" else "s")
         return f"{m[3]} {what} instead of {m[2]}"
     if m := _HOLD.fullmatch(change):
         return f"holds of {m[2]} seconds instead of {m[1]}"
