@@ -183,5 +183,10 @@ def test_settings_export_and_import_through_the_page(web: Page, tmp_path: Any) -
     page.set_input_files("#backup", str(backup))
     page.check("input[name=replace]")
     page.click("button:has-text('Import')")
+    # replacing deletes what is here: the page asks first, with the file chosen again
+    page.wait_for_selector("#confirm-replace")
+    page.set_input_files("#backup-again", str(backup))
+    page.check("input[name=confirm_replace]")
+    page.click("#confirm-replace button:has-text('Replace the data here')")
     page.wait_for_url(re.compile(r"/settings\?restored=\d+$"))
     assert int(page.url.rsplit("=", 1)[1]) > 0

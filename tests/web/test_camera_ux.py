@@ -8,11 +8,10 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 
 from tests.web import test_live_browser as live
-from tests.web.conftest import CHROMIUM, LiveServer, Page, answers
+from tests.web.conftest import CHROMIUM, LiveServer, Page, answers, api_client
 
 pytestmark = pytest.mark.slow
 camera_browser = live.camera_browser  # the browser whose camera plays the real bridge clip
@@ -71,7 +70,7 @@ def test_a_camera_set_waits_while_nobody_is_in_view(empty_camera_browser: Any, l
     web = Page(empty_camera_browser, live_server.url)
     web.context.add_init_script("localStorage.setItem('backfit-muted', '1')")
     try:
-        api = httpx.Client(base_url=live_server.url)
+        api = api_client(live_server.url)
         assert api.post("/api/intake", json=answers(experience="regular")).status_code == 200
         session = api.post("/api/sessions", json={"pain_start": 1}).json()
         bridge = next(i for i in session["items"] if i["exercise_id"] == "hip-bridge")

@@ -35,7 +35,8 @@ class PlayerState:
 
     @property
     def total_sets(self) -> int:
-        return sum(len(units_of(item)) for item in self.items)
+        """Planned sets, a per-side set counted once (as history and the summary count them)."""
+        return sum(item.prescription.sets for item in self.items)
 
 
 def require_session(session: Session, performed_id: int) -> PerformedSession:

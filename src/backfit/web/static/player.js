@@ -161,7 +161,11 @@
   }
 
   function doneSets() {
-    return session.total_sets - steps.slice(index).filter((s) => s.kind === "work").length;
+    // a per-side set is one set: it is done when neither of its sides is still to come
+    const toCome = new Set(
+      steps.slice(index).filter((s) => s.kind === "work").map((s) => `${s.set.item_index}:${s.set.set_index}`),
+    );
+    return session.total_sets - toCome.size;
   }
 
   function renderProgress() {
