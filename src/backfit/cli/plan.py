@@ -18,7 +18,7 @@ from backfit.cli.common import PROFILE_HELP, services
 from backfit.cli.tables import Column, as_blocks
 from backfit.plan import BudgetTooSmall, Intake, RedFlagBlocked, build_programme, screen
 from backfit.plan.intake import EXPERIENCE_QUESTION, RED_FLAG_QUESTIONS, Experience
-from backfit.plan.rules import ProgrammeRules
+from backfit.plan.rules import WEEKDAY_NAMES, ProgrammeRules
 from backfit.services import profiles
 from backfit.services.files import InputError, MissingFile, describe_validation_error, read_model
 from backfit.services.programmes import preview_read, programme_read
@@ -27,7 +27,6 @@ from backfit.services.safety import DISCLAIMER
 from backfit.services.schedule import (
     DEFAULT_REMINDER_MINUTES,
     DEFAULT_TIME,
-    WEEKDAY_NAMES,
     ScheduleChoice,
     ScheduleError,
     parse_choice,

@@ -15,6 +15,7 @@ from backfit.plan.coaching import session_order
 from backfit.plan.intake import Experience, Intake, Screening, screen
 from backfit.plan.model import PlannedExercise, Prescription, Programme, SessionPlan
 from backfit.plan.rules import (
+    WEEKDAY_NAMES,
     PainRules,
     ProgrammeRules,
     Slot,
@@ -22,17 +23,6 @@ from backfit.plan.rules import (
     default_purposes,
     pain_zone,
 )
-
-DAY_NAMES = {
-    "mon": "Monday",
-    "tue": "Tuesday",
-    "wed": "Wednesday",
-    "thu": "Thursday",
-    "fri": "Friday",
-    "sat": "Saturday",
-    "sun": "Sunday",
-}
-
 
 START_LOWER = "start lower"
 
@@ -199,7 +189,7 @@ def build_programme(intake: Intake, catalog: Catalog, rules: ProgrammeRules) -> 
     days = rules.weekdays[intake.sessions_per_week]
     sessions = tuple(build_session(intake, catalog, rules, i, day) for i, day in enumerate(days))
     started = [choose_exercises(intake, catalog, rules, i)[0] for i in range(len(days))]
-    names = [DAY_NAMES[d] for d in days]
+    names = [WEEKDAY_NAMES[d] for d in days]
     listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
     count = f"{intake.sessions_per_week} session{'s' if intake.sessions_per_week > 1 else ''}"
     reasons = [

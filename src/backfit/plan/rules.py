@@ -20,6 +20,16 @@ from backfit.plan.intake import Experience
 
 DATA_DIR = Path(__file__).with_name("data")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAY_NAMES = {
+    "mon": "Monday",
+    "tue": "Tuesday",
+    "wed": "Wednesday",
+    "thu": "Thursday",
+    "fri": "Friday",
+    "sat": "Saturday",
+    "sun": "Sunday",
+}
+"""Day codes as stored -> the day's name in words."""
 
 
 class Strict(BaseModel):

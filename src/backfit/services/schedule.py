@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from backfit.plan.rules import WEEKDAYS
+from backfit.plan.rules import WEEKDAY_NAMES, WEEKDAYS
 from backfit.store import repositories as repo
 from backfit.store.models import PerformedSession, ProgrammeRecord, ScheduledSession, SchedulePreference
 
@@ -24,16 +24,6 @@ DEFAULT_TIME = time(18, 0)
 TIME_PATTERN = re.compile(r"(\d{1,2})[:.h](\d{2})")
 DEFAULT_REMINDER_MINUTES = 30
 MAX_REMINDER_MINUTES = 24 * 60
-WEEKDAY_NAMES = {
-    "mon": "Monday",
-    "tue": "Tuesday",
-    "wed": "Wednesday",
-    "thu": "Thursday",
-    "fri": "Friday",
-    "sat": "Saturday",
-    "sun": "Sunday",
-}
-"""Day codes as stored -> the day's name in words."""
 
 
 FIELD_WORDS: dict[str, tuple[str, str]] = {

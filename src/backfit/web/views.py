@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from backfit.catalog.loader import Catalog
 from backfit.catalog.schema import Exercise
 from backfit.plan.intake import Screening
+from backfit.plan.rules import WEEKDAY_NAMES
 from backfit.services.camera_setup import camera_setup
 from backfit.services.faults import FaultSeen, stored_faults
 from backfit.services.player import PlayerState
@@ -124,17 +125,6 @@ def set_read(row: SetRecord, created: bool) -> SetRead:
         source=row.source,
         faults=faults,
     )
-
-
-WEEKDAY_NAMES = {
-    "mon": "Monday",
-    "tue": "Tuesday",
-    "wed": "Wednesday",
-    "thu": "Thursday",
-    "fri": "Friday",
-    "sat": "Saturday",
-    "sun": "Sunday",
-}
 
 
 def same_days(days: Sequence[ProgrammeDayRead]) -> list[tuple[str, ProgrammeDayRead]]:

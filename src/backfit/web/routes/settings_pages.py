@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
+from backfit.plan.rules import WEEKDAY_NAMES
 from backfit.services import exports, profiles, schedule
 from backfit.store.errors import DataPresent, ImportRejected
 from backfit.web.routes.api import restore_backup
@@ -42,7 +43,7 @@ def schedule_context(state: AppState, error: str | None = None, shown: dict[str,
         "schedule_values": values,
         "schedule_sessions": per_week,
         "schedule_error": error,
-        "weekday_names": schedule.WEEKDAY_NAMES,
+        "weekday_names": WEEKDAY_NAMES,
         "reminder_choices": REMINDER_CHOICES,
     }
 
