@@ -241,7 +241,7 @@ def test_replacing_the_data_asks_first(web: Page, tmp_path: Any) -> None:
     page.set_input_files("#backup", str(backup))
     page.check("input[name=replace]")
     page.click("button:text('Import')")
-    assert page.is_visible("#confirm-replace"), "asks before deleting what is here"
+    page.wait_for_selector("#confirm-replace")  # asks before deleting what is here (times out if not)
     page.set_input_files("#backup-again", str(backup))
     page.check("input[name=confirm_replace]")
     page.click("#confirm-replace button:text('Replace the data here')")
