@@ -34,7 +34,7 @@ def test_a_person_sets_days_time_and_reminder_and_the_calendar_follows(web: Page
 
     choose(page, ["mon", "tue"], "07:30", "15 minutes before")
     alert = page.locator("#schedule-error")
-    assert alert.is_visible()
+    alert.wait_for(state="visible")  # the refusal is shown (times out if it is not)
     assert "choose 3 days" in alert.inner_text()
     assert page.evaluate("document.activeElement.id") == "schedule-error"
     web.shot("settings-schedule-error")
