@@ -117,6 +117,8 @@ def test_every_page_and_player_state(web: Page) -> None:
     page.goto("/history")
     page.fill("#pain", "2")
     page.click("#checkin button:text('Save')")  # the next morning has not come: refused in words
+    page.locator("#problem").wait_for(state="visible")  # the answer is a new page: audit it, not the one leaving
+    assert page.locator("#problem").inner_text().startswith("Not saved:")
     audit.check("history-checkin-refused")
     page.select_option("#moment", "now")
     page.fill("#pain", "2")
