@@ -20,7 +20,7 @@ from backfit.services.backup_rows import check_column
 from backfit.services.faults import stored_faults, summarise
 from backfit.store.database import head_revision
 from backfit.store.errors import DataPresent, ImportRejected
-from backfit.store.models import Base, PerformedSession, Profile, SetRecord
+from backfit.store.models import Base, PerformedSession, Profile, SetRecord, in_backups
 from backfit.store.types import UTCDateTime
 
 BACKUP_FORMAT = "backfit-backup"
@@ -46,7 +46,7 @@ CSV_COLUMNS = [
 
 
 def _tables() -> list[Table]:
-    return list(Base.metadata.sorted_tables)
+    return [table for table in Base.metadata.sorted_tables if in_backups(table)]
 
 
 def _dump_value(value: Any) -> Any:
@@ -134,7 +134,8 @@ def _sets_gain_source_and_faults(tables: dict[str, Any]) -> dict[str, Any]:
 
 
 def _unchanged(tables: dict[str, Any]) -> dict[str, Any]:
-    """A revision that adds only a constraint (0002 -> 0003: one open session per person) keeps the rows."""
+    """A revision that adds only a constraint (0002 -> 0003: one open session per person) or only
+    tables that backups never hold (0005 -> 0006: accounts and sign-in) keeps the rows."""
     return tables
 
 
@@ -153,6 +154,7 @@ BACKUP_UPGRADES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]
     "0002": ("0003", _unchanged),
     "0003": ("0004", _programme_pauses_begin),
     "0004": ("0005", _profiles_gain_schedule_preferences),
+    "0005": ("0006", _unchanged),
 }
 """Schema revision of an older backup -> (the next revision, how its tables become that revision's).
 

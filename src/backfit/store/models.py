@@ -36,6 +36,16 @@ NAMING = {
 }
 
 
+NOT_IN_BACKUPS = {"backup": False}
+"""``Table.info`` of the tables that hold credentials and sign-in state, not a person's
+coaching data: no backup or export carries them (a backup file must never hold a password hash)."""
+
+
+def in_backups(table: Any) -> bool:
+    """Whether a person's backup holds this table's rows."""
+    return bool(table.info.get("backup", True))
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[Any]: JSON()}  # noqa: RUF012
@@ -249,3 +259,69 @@ class SchedulePreference(Base):
     time_of_day: Mapped[str] = mapped_column(String(5), doc="Local wall-clock time, 'HH:MM' (24-hour).")
     reminder_minutes: Mapped[int] = mapped_column(doc="Minutes before the session for the calendar alarm; 0 = none.")
     updated_at: Mapped[datetime]
+
+
+class Account(Base):
+    """Someone who signs in (clinic mode): an admin, a clinician or a client.
+
+    A client's coaching data is its ``profile``; ``clinician_id`` is the clinician who
+    looks after them. Admins and clinicians have no profile. ``password_hash`` (Argon2)
+    is empty until the invited person sets a password."""
+
+    __tablename__ = "accounts"
+    __table_args__ = {"info": NOT_IN_BACKUPS}  # noqa: RUF012
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True, doc="Lower-cased.")
+    display_name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(12), doc="'admin', 'clinician' or 'client'.")
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    profile_id: Mapped[int | None] = mapped_column(ForeignKey("profiles.id", ondelete="SET NULL"), unique=True)
+    clinician_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime]
+    disabled_at: Mapped[datetime | None]
+
+
+class SignInSession(Base):
+    """A signed-in browser: the cookie holds a random token, the table only its SHA-256
+    (a copied database signs nobody in). Revoked at sign-out, by an admin, or on expiry."""
+
+    __tablename__ = "sign_in_sessions"
+    __table_args__ = {"info": NOT_IN_BACKUPS}  # noqa: RUF012
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class OneTimeLink(Base):
+    """An invitation or password-reset link (token stored as its SHA-256), used once."""
+
+    __tablename__ = "one_time_links"
+    __table_args__ = {"info": NOT_IN_BACKUPS}  # noqa: RUF012
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(12), doc="'invite' or 'reset'.")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class SignInAttempt(Base):
+    """A sign-in try, kept for the rate limit (per email and per address)."""
+
+    __tablename__ = "sign_in_attempts"
+    __table_args__ = (
+        Index("ix_sign_in_attempts_email_at", "email", "at"),
+        Index("ix_sign_in_attempts_address_at", "address", "at"),
+        {"info": NOT_IN_BACKUPS},
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    address: Mapped[str] = mapped_column(String(64))
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime]
