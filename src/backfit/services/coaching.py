@@ -17,6 +17,7 @@ from backfit.catalog.schema import Equipment
 from backfit.plan.coaching import Change, ItemState, WeekPlan, after_clinician_advice, coach_step, pain_free
 from backfit.plan.model import ExerciseLog
 from backfit.plan.rules import default_programme_rules, default_progression_rules
+from backfit.services.policy import Actor, require_self_clearance
 from backfit.services.profiles import (
     DEFAULT_PROFILE,
     NoProgramme,
@@ -80,10 +81,13 @@ def pause_programme(
     return pause
 
 
-def confirm_clinician_advice(session: Session, *, now: datetime, name: str = DEFAULT_PROFILE) -> str:
+def confirm_clinician_advice(session: Session, actor: Actor, *, now: datetime, name: str = DEFAULT_PROFILE) -> str:
     """Record that the person confirms a clinician has advised them: an open pause
     closes (with the time); when a session had every exercise stopped, the stopped
-    exercises come back at their easiest. Returns what changed, in a sentence."""
+    exercises come back at their easiest. Returns what changed, in a sentence.
+    Only an actor who clears themselves (the single person) may; a clinic client's
+    clinician records it."""
+    require_self_clearance(actor)
     profile = repo.require_profile(session, name)
     pause = active_pause(session, profile.id)
     done = []

@@ -15,6 +15,7 @@ from backfit.plan.generator import RedFlagBlocked, build_programme
 from backfit.plan.intake import Intake, screen
 from backfit.plan.model import Prescription
 from backfit.plan.rules import ProgrammeRules, default_progression_rules
+from backfit.services.policy import Actor, clears_own_pause
 from backfit.services.schedule import (
     SCHEDULE_WEEKS,
     days_reason,
@@ -100,6 +101,7 @@ def save_intake(
     now: datetime,
     name: str = DEFAULT_PROFILE,
     fresh_start: bool = False,
+    actor: Actor | None = None,
 ) -> Profile:
     """Store the intake answers for profile ``name`` (created if new) and, unless
     a red flag blocks it, build and store its programme as the current one.
@@ -110,7 +112,12 @@ def save_intake(
     either way, and an open radiating-symptom pause stays open.
 
     The answers are stored even when blocked, so the screen's outcome is on record;
-    :func:`current_programme` then raises :class:`NoProgramme` with the reason."""
+    :func:`current_programme` then raises :class:`NoProgramme` with the reason.
+
+    An ``actor`` who may not clear themselves (a clinic client) cannot confirm a clearance
+    in the answers: their clinician records it (``None``: the CLI's single person)."""
+    if actor is not None and not clears_own_pause(actor) and intake.clearance_confirmed:
+        intake = intake.model_copy(update={"clearance_confirmed": False})
     profile = get_or_create_profile(session, name, now)
     screening = screen(intake)
     record = IntakeRecord(

@@ -27,12 +27,16 @@ def describe(errors: list[dict[str, Any]]) -> list[str]:
 
 def domain_status(exc: Exception) -> int:
     """The HTTP status of a use case's error: the first matching class wins."""
+    from backfit.services.accounts import AccountError
     from backfit.services.player import Rejected
+    from backfit.services.policy import Forbidden
     from backfit.services.profiles import NoProgramme
     from backfit.services.sessions import PainBeforeSession
     from backfit.store.errors import DatabaseUnavailable, ImportRejected, NotFound
 
     kinds = (
+        (Forbidden, 403),
+        (AccountError, 422),
         (NoProgramme, 409),
         (NotFound, 404),
         (Rejected, 409),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
 from backfit.plan.coaching import EVERYTHING_STOPPED, ItemState, everything_stopped
@@ -15,17 +15,18 @@ from backfit.services.programmes import programme_read
 from backfit.services.wording import decision_words
 from backfit.session.keys import keys_json
 from backfit.store.errors import NotFound
+from backfit.web.auth import ActorDep, PersonDep, ReadableSession
 from backfit.web.state import AppState, app_state
 from backfit.web.views import decisions_read
 
 router = APIRouter(include_in_schema=False)
 State = Annotated[AppState, Depends(app_state)]
-SessionId = Annotated[int, Path(ge=1, le=2_147_483_647, description="A session's id.")]
 
 
 def today(
     request: Request,
     state: AppState,
+    person: str,
     *,
     question: str | None = None,
     pain_start: int | None = None,
@@ -34,12 +35,12 @@ def today(
     """The Today page; ``question``: the pain-before-the-session question to answer first."""
     with state.unit_of_work() as session:
         try:
-            view = profiles.current_programme(session)
+            view = profiles.current_programme(session, person)
         except profiles.NoProgramme:
             return RedirectResponse("/intake/blocked", status_code=303)
         except NotFound:
             return RedirectResponse("/", status_code=303)
-        open_one = sessions.open_session(session)
+        open_one = sessions.open_session(session, person)
         pause = coaching.active_pause(session, view.programme.profile_id)
         items = {k: ItemState(p, k in view.stopped) for k, p in view.prescriptions.items()}
         stuck = everything_stopped(items, coaching.week_of(view.programme))
@@ -65,14 +66,15 @@ def today(
 
 
 @router.get("/today")
-def today_page(request: Request, state: State, rested: bool = False) -> Any:
-    return today(request, state, rested=rested)
+def today_page(request: Request, state: State, person: PersonDep, rested: bool = False) -> Any:
+    return today(request, state, person, rested=rested)
 
 
 @router.post("/sessions")
 def start(
     request: Request,
     state: State,
+    person: PersonDep,
     pain_start: Annotated[int, Form(ge=0, le=10)],
     intensity: Annotated[Literal["normal", "lighter", "rest"] | None, Form()] = None,
 ) -> Any:
@@ -80,16 +82,16 @@ def start(
         return RedirectResponse("/today?rested=true", status_code=303)
 
     def work(session: Any) -> int:
-        open_one = sessions.open_session(session)
+        open_one = sessions.open_session(session, person)
         performed = open_one or sessions.start_session(
-            session, catalog=state.catalog, pain_start=pain_start, now=state.now(), intensity=intensity
+            session, catalog=state.catalog, pain_start=pain_start, now=state.now(), intensity=intensity, name=person
         )
         return performed.id
 
     try:
         performed_id = state.write(work)
     except sessions.PainBeforeSession as exc:
-        return today(request, state, question=str(exc), pain_start=pain_start)
+        return today(request, state, person, question=str(exc), pain_start=pain_start)
     except profiles.NoProgramme as exc:
         raise HTTPException(409, str(exc)) from None
     except NotFound:
@@ -98,18 +100,21 @@ def start(
 
 
 @router.post("/clinician-advised")
-def clinician_advised(state: State, confirm: Annotated[Literal["yes"], Form()]) -> Any:
-    """The person confirms that a clinician has advised them after radiating symptoms."""
+def clinician_advised(
+    state: State, actor: ActorDep, person: PersonDep, confirm: Annotated[Literal["yes"], Form()]
+) -> Any:
+    """The person confirms that a clinician has advised them after radiating symptoms (single
+    person only: a clinic client's clinician records it)."""
     with state.unit_of_work() as session:
         try:
-            coaching.confirm_clinician_advice(session, now=state.now())
+            coaching.confirm_clinician_advice(session, actor, now=state.now(), name=person)
         except NotFound as exc:
             raise HTTPException(409, str(exc)) from None
     return RedirectResponse("/today", status_code=303)
 
 
 @router.get("/sessions/{performed_id}")
-def player_page(request: Request, state: State, performed_id: SessionId) -> Any:
+def player_page(request: Request, state: State, performed_id: ReadableSession) -> Any:
     with state.unit_of_work() as session:
         try:
             performed = player.require_session(session, performed_id)
@@ -121,7 +126,7 @@ def player_page(request: Request, state: State, performed_id: SessionId) -> Any:
 
 
 @router.get("/sessions/{performed_id}/summary")
-def summary(request: Request, state: State, performed_id: SessionId) -> Any:
+def summary(request: Request, state: State, performed_id: ReadableSession) -> Any:
     with state.unit_of_work() as session:
         try:
             read = player.player_state(session, performed_id, state.catalog)
