@@ -167,7 +167,9 @@ def own_profile_name(session: Session, actor: Actor, action: Action = Action.REA
 
 
 def may_manage_accounts(actor: Actor) -> bool:
-    return actor.role is Role.ADMIN
+    """Admins, and the owner: the single person on their own computer (the CLI on a server is
+    run by whoever runs the server), who adds the first admin to turn a laptop into a clinic."""
+    return actor.role in {Role.ADMIN, Role.OWNER}
 
 
 def require_account_manager(actor: Actor) -> None:

@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
     from backfit.web import live
     from backfit.web.errors import conflict_error, domain_error, http_error, validation_error
     from backfit.web.routes import (
+        accounts_pages,
         api,
         handout,
         library,
@@ -89,7 +90,8 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
     app.add_exception_handler(IntegrityError, conflict_error)
     for error in (NotFound, Rejected, ImportRejected, DatabaseUnavailable, PainBeforeSession, Forbidden, AccountError):
         app.add_exception_handler(error, domain_error)
-    for module in (onboarding, library, sessions, progress, settings_pages, handout, api, schedule_api):
+    routers = (onboarding, library, sessions, progress, settings_pages, handout, api, schedule_api, accounts_pages)
+    for module in routers:
         app.include_router(module.router)
     live.install(app)
 

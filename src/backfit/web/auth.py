@@ -137,6 +137,30 @@ TrainableSession = Annotated[int, Depends(session_checked(policy.Action.TRAIN))]
 """A session id the actor may record sets and answers in (only the person's own)."""
 
 
+PERSON_NAV = (
+    ("/today", "Today"),
+    ("/programme", "Programme"),
+    ("/exercises", "Exercises"),
+    ("/history", "History"),
+    ("/settings", "Settings"),
+)
+NAV: dict[policy.Role, tuple[tuple[str, str], ...]] = {
+    policy.Role.OWNER: PERSON_NAV,
+    policy.Role.CLIENT: PERSON_NAV,
+    policy.Role.CLINICIAN: (("/clinic", "Clients"), ("/exercises", "Exercises")),
+    policy.Role.ADMIN: (("/admin", "Accounts"),),
+}
+"""The main navigation of each role's pages."""
+
+
+def navigation(request: Request) -> dict[str, object]:
+    """For base.html: the links of the actor's role and who is signed in (None: nobody)."""
+    actor = request.scope.get("state", {}).get("actor")
+    if not isinstance(actor, Actor):
+        return {"links": (), "signed_in": None}
+    return {"links": NAV[actor.role], "signed_in": actor.display_name if actor.signed_in else None}
+
+
 def safe_next(target: str | None) -> str | None:
     """A ``next=`` target only when it is a path on this server (no other site, no scheme)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
