@@ -121,7 +121,9 @@ def list_users(as_json: bool = typer.Option(False, "--json", help="Print JSON fo
         console.print("No accounts yet: this is a single-person install (add the first with `backfit users add`).")
         return
     columns = [Column("Email"), Column("Name"), Column("Role"), Column("Clinician"), Column("State")]
-    table = [[str(r["email"]), str(r["name"]), str(r["role"]), str(r["clinician"] or "–"), str(r["state"])] for r in listed]
+    table = [
+        [str(r["email"]), str(r["name"]), str(r["role"]), str(r["clinician"] or "–"), str(r["state"])] for r in listed
+    ]
     console.print(records(console, columns, table))
 
 
