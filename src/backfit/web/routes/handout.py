@@ -29,6 +29,7 @@ def programme_handout(state: State) -> Any:
         try:
             pdf = handout.programme_handout(
                 session,
+                profiles.DEFAULT_PROFILE,
                 catalog=state.catalog,
                 transition_s=state.rules.transition_s,
                 figure=key_pose,

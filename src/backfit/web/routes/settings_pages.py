@@ -1,5 +1,6 @@
 """Settings and data: answers (profile, schedule, equipment), this device's voice and text
-size, export, import (replacing data only after asking) and deleting everything."""
+size, export, import (replacing the person's data only after asking) and deleting the
+person's data. Every one acts on the page's person only."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from backfit.plan.rules import WEEKDAY_NAMES
 from backfit.services import exports, profiles, schedule
+from backfit.store import repositories as repo
 from backfit.store.errors import DataPresent, ImportRejected
 from backfit.web.routes.api import restore_backup
 from backfit.web.routes.onboarding import latest_answers
@@ -54,8 +56,9 @@ def settings_context(state: AppState) -> dict[str, Any]:
 
 
 def stored(state: AppState) -> dict[str, int]:
+    """How many rows of each table the page's person holds."""
     with state.unit_of_work() as session:
-        return exports.stored_counts(session)
+        return exports.stored_counts(session, profiles.DEFAULT_PROFILE)
 
 
 def render_settings(request: Request, state: AppState, status_code: int = 200, **context: Any) -> Any:
@@ -86,8 +89,8 @@ async def import_file(request: Request, state: State, backup: UploadFile) -> Any
     try:
         counts = await run_in_threadpool(restore_backup, state, raw, replace)
     except DataPresent:
-        message = "backfit here already holds data, so the backup was not imported. To use it instead, tick "
-        message += "'Replace the data here' (backfit will ask you to confirm)."
+        message = "backfit here already holds your data, so the backup was not imported. To use it instead, tick "
+        message += "'Replace my data here' (backfit will ask you to confirm; nobody else's data is touched)."
         return render_settings(request, state, status_code=409, error=message)
     except ImportRejected as exc:
         return render_settings(request, state, status_code=422, error=f"{str(exc)[0].upper()}{str(exc)[1:]}.")
@@ -101,12 +104,13 @@ def delete_page(request: Request, state: State) -> Any:
 
 
 @router.post("/settings/delete")
-def delete_everything(request: Request, state: State, confirm: Annotated[str, Form()] = "") -> Any:
+def delete_my_data(request: Request, state: State, confirm: Annotated[str, Form()] = "") -> Any:
     if confirm != "yes":
         problem = "Nothing was deleted: tick the box to confirm that everything should go."
         return state.render(request, "delete.html", status_code=422, stored=stored(state), problem=problem)
     with state.unit_of_work() as session:
-        exports.delete_everything(session)
+        if repo.profile_by_name(session, profiles.DEFAULT_PROFILE) is not None:
+            exports.delete_person_data(session, profiles.DEFAULT_PROFILE)
     return RedirectResponse("/?deleted=1", status_code=303)
 
 
