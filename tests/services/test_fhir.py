@@ -82,9 +82,7 @@ def stored(db: Database, name: str) -> dict[str, Any]:
                 [c.pain for c in session.query(CheckIn).filter_by(profile_id=profile.id)]
                 + [r.pain_during for r in results if r.pain_during is not None]
             ),
-            "psfs": sorted(
-                (r.activity, r.rating) for r in session.query(PsfsRating).filter_by(profile_id=profile.id)
-            ),
+            "psfs": sorted((r.activity, r.rating) for r in session.query(PsfsRating).filter_by(profile_id=profile.id)),
             "doses": sorted(p.in_words() for p in profiles.current_programme(session, name).prescriptions.values()),
         }
 
