@@ -164,5 +164,9 @@ def test_export_and_import_are_per_person(backfit: Backfit, tmp_path: Path) -> N
     assert server("import", str(alice), "--all").exit_code == 4
     assert server("import", str(whole), "--all", "--replace").exit_code == 0
     assert server("export", "--all").stdout.split('"tables"')[1] == whole.read_text().split('"tables"')[1]
+    record = backfit("export", "--format", "fhir", "--profile", "alice")
+    assert record.exit_code == 0, record.output
+    kinds = [e["resource"]["resourceType"] for e in json.loads(record.stdout)["entry"]]
+    assert kinds == ["Patient", "CarePlan", "Observation"], "alice's one check-in, none of default's sessions"
     assert backfit("export", "--format", "csv", "--all").exit_code == 2
     assert backfit("export", "--profile", "nobody").exit_code == 3

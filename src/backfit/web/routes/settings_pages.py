@@ -90,7 +90,7 @@ async def import_file(request: Request, state: State, backup: UploadFile) -> Any
         counts = await run_in_threadpool(restore_backup, state, raw, replace)
     except DataPresent:
         message = "backfit here already holds your data, so the backup was not imported. To use it instead, tick "
-        message += "'Replace my data here' (backfit will ask you to confirm; nobody else's data is touched)."
+        message += "'Replace the data here' (backfit will ask you to confirm; nobody else's data is touched)."
         return render_settings(request, state, status_code=409, error=message)
     except ImportRejected as exc:
         return render_settings(request, state, status_code=422, error=f"{str(exc)[0].upper()}{str(exc)[1:]}.")
