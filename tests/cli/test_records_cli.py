@@ -166,7 +166,11 @@ def test_export_and_import_are_per_person(backfit: Backfit, tmp_path: Path) -> N
     assert server("export", "--all").stdout.split('"tables"')[1] == whole.read_text().split('"tables"')[1]
     record = backfit("export", "--format", "fhir", "--profile", "alice")
     assert record.exit_code == 0, record.output
-    kinds = [e["resource"]["resourceType"] for e in json.loads(record.stdout)["entry"]]
-    assert kinds == ["Patient", "CarePlan", "Observation"], "alice's one check-in, none of default's sessions"
+    entries = [e["resource"] for e in json.loads(record.stdout)["entry"]]
+    assert [r["resourceType"] for r in entries[:2]] == ["Patient", "CarePlan"]
+    assert entries[0]["name"] == [{"text": "alice"}]
+    assert not [r for r in entries if r["resourceType"] == "Procedure"], "none of default's sessions"
+    pains = [r["valueInteger"] for r in entries if r.get("code", {}).get("coding", [{}])[0].get("code") == "72514-3"]
+    assert pains == [3], "alice's one check-in"
     assert backfit("export", "--format", "csv", "--all").exit_code == 2
     assert backfit("export", "--profile", "nobody").exit_code == 3
