@@ -4,6 +4,7 @@ person's data. Every one acts on the page's person only."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
@@ -12,7 +13,6 @@ from starlette.concurrency import run_in_threadpool
 
 from backfit.plan.rules import WEEKDAY_NAMES
 from backfit.services import exports, profiles, schedule
-from backfit.store import repositories as repo
 from backfit.store.errors import DataPresent, ImportRejected
 from backfit.web.routes.api import restore_backup
 from backfit.web.routes.onboarding import latest_answers
@@ -108,9 +108,8 @@ def delete_my_data(request: Request, state: State, confirm: Annotated[str, Form(
     if confirm != "yes":
         problem = "Nothing was deleted: tick the box to confirm that everything should go."
         return state.render(request, "delete.html", status_code=422, stored=stored(state), problem=problem)
-    with state.unit_of_work() as session:
-        if repo.profile_by_name(session, profiles.DEFAULT_PROFILE) is not None:
-            exports.delete_person_data(session, profiles.DEFAULT_PROFILE)
+    with state.unit_of_work() as session, suppress(profiles.NotFound):  # nothing held: nothing to delete
+        exports.delete_person_data(session, profiles.DEFAULT_PROFILE)
     return RedirectResponse("/?deleted=1", status_code=303)
 
 
