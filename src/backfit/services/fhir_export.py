@@ -24,6 +24,7 @@ name and creation time) and the row, so the same data exports to the same ids.""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import defaultdict
 from datetime import UTC, datetime
@@ -191,7 +192,9 @@ def _without_none(value: Any) -> Any:
 def person_bundle(session: Session, name: str, *, catalog: Catalog, now: datetime) -> dict[str, Any]:
     """The person ``name``'s record as a FHIR R4 Bundle, in FHIR's JSON (a dict ready for
     ``json.dumps``). Raises ``NotFound`` for an unknown profile."""
-    return bundle_of(session, name, catalog=catalog, now=now).model_dump(mode="json", by_alias=True, exclude_none=True)
+    text = bundle_of(session, name, catalog=catalog, now=now).model_dump_json()  # FHIR JSON, faster than model_dump
+    bundle: dict[str, Any] = json.loads(text)
+    return bundle
 
 
 def bundle_of(session: Session, name: str, *, catalog: Catalog, now: datetime) -> Bundle:
