@@ -18,7 +18,7 @@ from backfit.plan.rules import ProgrammeRules, default_programme_rules, load_pro
 from backfit.services import checkins, profiles, sessions
 from backfit.session.engine import SessionEngine, StepPhase, units_of
 from backfit.store import repositories as repo
-from backfit.store.models import SetRecord
+from backfit.store.models import Base, SetRecord
 
 PROGRAMME_FILE = RULES_DIR / "programme.toml"
 START = datetime(2024, 1, 1, 8, 0, tzinfo=UTC)  # a Monday
@@ -247,3 +247,25 @@ def watched_by_camera(session: Session, faults: list[dict[str, Any]], name: str 
     first.source, first.faults = "camera", faults
     session.flush()
     return first
+
+
+def renumbered(tables: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """A backup's tables with each table's ids replaced by 1, 2, ... in their order and every
+    foreign key changed to match: two copies of the same data under other ids compare equal."""
+    new_ids: dict[str, dict[Any, int]] = {}
+    out: dict[str, list[dict[str, Any]]] = {}
+    for table in Base.metadata.sorted_tables:
+        if table.name not in tables:
+            continue
+        rows = tables[table.name]
+        new_ids[table.name] = {row["id"]: n for n, row in enumerate(rows, 1)}
+        links = [(fk.parent.name, fk.column.table.name) for fk in table.foreign_keys]
+        out[table.name] = [
+            {
+                **row,
+                "id": new_ids[table.name][row["id"]],
+                **{c: None if row[c] is None else new_ids[parent][row[c]] for c, parent in links},
+            }
+            for row in rows
+        ]
+    return out

@@ -126,3 +126,23 @@ def test_pdf_to_a_terminal_is_refused_and_without_a_programme_it_says_so(tmp_pat
     assert result.exit_code == ExitCode.blocked
     assert "clinician" in result.output
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_the_handout_is_of_the_person_named(tmp_path: Path) -> None:
+    intake(tmp_path)  # the default person: ball and band, Tuesday, Thursday and Saturday
+    assert invoke("settings", "--weekdays", "tue,thu,sat", "--time", "07:30").exit_code == 0
+    answers = {"red_flags": dict(NO_FLAGS), "experience": "new", "equipment": [], "sessions_per_week": 2,
+               "minutes_per_session": 15, "pain_now": 3}  # fmt: skip
+    (tmp_path / "alice.json").write_text(json.dumps(answers))
+    assert invoke("intake", "--profile", "alice", "--answers", str(tmp_path / "alice.json")).exit_code == 0
+    out = tmp_path / "alice.pdf"
+    result = invoke("export", "--format", "pdf", "--profile", "alice", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    text = words(" ".join(page.extract_text() for page in PdfReader(out).pages))
+    assert "For alice." in text
+    assert "07:30" not in text, "not the default person's schedule"
+    plan = json.loads(invoke("plan", "--json", "--profile", "alice").stdout)
+    first = plan["days"][0]["items"][0]
+    assert words(first["dose_words"]) in text
+    assert len(plan["days"]) == 2
+    assert invoke("export", "--format", "pdf", "--profile", "nobody", "--out", str(out)).exit_code == ExitCode.not_found

@@ -129,4 +129,48 @@ def test_export_import_round_trip_and_refusals(backfit: Backfit, tmp_path: Path)
     assert first == second
     busy = elsewhere("import", str(backup))
     assert busy.exit_code == 4
-    assert "already holds data" in busy.output
+    assert "'default' is already in this database" in busy.output
+    assert "--replace" in busy.output
+
+
+def test_export_and_import_are_per_person(backfit: Backfit, tmp_path: Path) -> None:
+    assert backfit("intake", "--profile", "alice", "--answers", backfit.file("a.json", f.intake_json())).exit_code == 0
+    assert backfit("checkin", "--pain", "3", "--profile", "alice").exit_code == 0
+    alice = tmp_path / "alice.json"
+    assert backfit("export", "--profile", "alice", "--out", str(alice)).exit_code == 0
+    written = json.loads(alice.read_text())
+    assert [r["name"] for r in written["tables"]["profiles"]] == ["alice"]
+    assert not written["tables"]["performed_sessions"], "the default person's sessions are not alice's"
+    default_before = backfit("export").stdout.split('"tables"')[1]  # all after the time it was made
+
+    replaced = backfit("import", str(alice), "--replace")
+    assert replaced.exit_code == 0, replaced.output
+    assert "Imported alice" in replaced.output
+    assert backfit("export").stdout.split('"tables"')[1] == default_before, "the other person is untouched"
+    assert backfit("import", str(alice), "--profile", "bea").exit_code == 0
+    bea = json.loads(backfit("export", "--profile", "bea").stdout)
+    assert [r["pain"] for r in bea["tables"]["checkins"]] == [3]
+
+    whole = tmp_path / "whole.json"
+    assert backfit("export", "--all", "--out", str(whole)).exit_code == 0
+    names = [r["name"] for r in json.loads(whole.read_text())["tables"]["profiles"]]
+    assert sorted(names) == ["alice", "bea", "default"]
+    (tmp_path / "server").mkdir()
+    server = Backfit(tmp_path / "server")
+    several = server("import", str(whole))
+    assert several.exit_code == 4
+    assert "holds 3 people (alice, bea, default)" in several.output
+    assert server("import", str(whole), "--profile", "bea").exit_code == 0
+    assert server("import", str(alice), "--all").exit_code == 4
+    assert server("import", str(whole), "--all", "--replace").exit_code == 0
+    assert server("export", "--all").stdout.split('"tables"')[1] == whole.read_text().split('"tables"')[1]
+    record = backfit("export", "--format", "fhir", "--profile", "alice")
+    assert record.exit_code == 0, record.output
+    entries = [e["resource"] for e in json.loads(record.stdout)["entry"]]
+    assert [r["resourceType"] for r in entries[:2]] == ["Patient", "CarePlan"]
+    assert entries[0]["name"] == [{"text": "alice"}]
+    assert not [r for r in entries if r["resourceType"] == "Procedure"], "none of default's sessions"
+    pains = [r["valueInteger"] for r in entries if r.get("code", {}).get("coding", [{}])[0].get("code") == "72514-3"]
+    assert pains == [3], "alice's one check-in"
+    assert backfit("export", "--format", "csv", "--all").exit_code == 2
+    assert backfit("export", "--profile", "nobody").exit_code == 3

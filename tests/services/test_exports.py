@@ -45,13 +45,20 @@ def lived_backup(tmp_path_factory: pytest.TempPathFactory, test_data: f.TestData
 def lived(db: Database, lived_backup: dict[str, Any]) -> Database:
     """The database under test (either backend) holding the two histories."""
     with db.unit_of_work() as session:
-        exports.import_backup(session, lived_backup)
+        exports.import_database_backup(session, lived_backup)
     return db
 
 
 def backup(db: Database) -> dict[str, Any]:
+    """The whole database's backup."""
     with db.unit_of_work() as session:
-        return exports.export_backup(session, now=NOW)
+        return exports.export_database_backup(session, now=NOW)
+
+
+def person(db: Database, name: str) -> dict[str, Any]:
+    """One person's backup."""
+    with db.unit_of_work() as session:
+        return exports.export_person_backup(session, name, now=NOW)
 
 
 def test_json_backup_round_trips_losslessly(db: Database, new_db_url: Callable[[], str], test_data: f.TestData) -> None:
@@ -72,7 +79,7 @@ def test_json_backup_round_trips_losslessly(db: Database, new_db_url: Callable[[
     restored = open_database(new_db_url())
     try:
         with restored.unit_of_work() as session:
-            counts = exports.import_backup(session, json.loads(json.dumps(original)))
+            counts = exports.import_database_backup(session, json.loads(json.dumps(original)))
         assert counts["profiles"] == 2
         assert backup(restored) == original
         with restored.unit_of_work() as session:  # new rows get ids after the imported ones
@@ -186,6 +193,17 @@ CORRUPTIONS = [
     pytest.param(
         _corrupt(lambda d: d["tables"]["profiles"].append(dict(d["tables"]["profiles"][0]))), "do not fit", id="dup-id"
     ),
+    pytest.param(
+        _corrupt(lambda d: d["tables"]["sets"].append({**d["tables"]["sets"][0], "id": 10**6})),
+        "do not fit",
+        id="dup-set",
+    ),
+    pytest.param(
+        _corrupt(lambda d: d["tables"]["checkins"].append(dict(d["tables"]["checkins"][0]))),
+        "share an id",
+        id="dup-row",
+    ),
+    pytest.param(_corrupt(lambda d: d.update(scope="everyone")), "scope", id="unknown-scope"),
 ]
 
 
@@ -195,15 +213,25 @@ def test_corrupt_or_foreign_backup_is_refused_and_data_intact(
 ) -> None:
     before = backup(lived)
     with pytest.raises(ImportRejected, match=message), lived.unit_of_work() as session:
-        exports.import_backup(session, corrupt(before), replace=True)
+        exports.import_database_backup(session, corrupt(before), replace=True)
+    assert backup(lived) == before
+
+
+@pytest.mark.parametrize(("corrupt", "message"), CORRUPTIONS)
+def test_corrupt_or_foreign_person_backup_is_refused_and_data_intact(
+    lived: Database, corrupt: Callable[[dict[str, Any]], Any], message: str
+) -> None:
+    before = backup(lived)
+    with pytest.raises(ImportRejected, match=message), lived.unit_of_work() as session:
+        exports.import_person_backup(session, corrupt(person(lived, "ben")), replace=True)
     assert backup(lived) == before
 
 
 def as_revision_0002(data: dict[str, Any]) -> dict[str, Any]:
     """The backup as backfit wrote it at schema revision 0002: no schedule preferences."""
     old = copy.deepcopy(data)
-    old["schema_revision"] = "0002"
-    del old["tables"]["schedule_preferences"]
+    old["schema_revision"], old["format_version"] = "0002", 1  # a whole database, before per-person backups
+    del old["scope"], old["tables"]["schedule_preferences"]
     return old
 
 
@@ -223,7 +251,7 @@ def test_backup_of_revision_0001_is_upgraded_on_import(lived: Database, new_db_u
     restored = open_database(new_db_url())
     try:
         with restored.unit_of_work() as session:
-            counts = exports.import_backup(session, old)
+            counts = exports.import_database_backup(session, old)
         assert old == frozen, "the backup given is not changed"
         assert counts["sets"] == len(current["tables"]["sets"])
         again = backup(restored)
@@ -244,7 +272,7 @@ def test_backup_of_revision_0002_is_upgraded_on_import(lived: Database, new_db_u
     restored = open_database(new_db_url())
     try:
         with restored.unit_of_work() as session:
-            counts = exports.import_backup(session, old)
+            counts = exports.import_database_backup(session, old)
             assert schedule.schedule_for(session, "ben").chosen is False  # 0002 had no choice: the defaults
         assert counts["schedule_preferences"] == 0
         again = backup(restored)
@@ -261,12 +289,12 @@ def test_backup_upgrades_reach_the_head_revision() -> None:
     assert revision == head_revision(), "a migration changed the tables: add its step to BACKUP_UPGRADES"
 
 
-def test_import_into_a_database_with_data_needs_replace(lived: Database) -> None:
+def test_whole_database_import_into_a_database_with_data_needs_replace(lived: Database) -> None:
     data = backup(lived)
     with pytest.raises(ImportRejected, match="already holds data"), lived.unit_of_work() as session:
-        exports.import_backup(session, data)
+        exports.import_database_backup(session, data)
     with lived.unit_of_work() as session:
-        exports.import_backup(session, data, replace=True)
+        exports.import_database_backup(session, data, replace=True)
     assert backup(lived) == data
 
 

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from backfit.catalog import load_catalog
 from backfit.settings import Settings
 from backfit.web import create_app
-from tests.factories import PELVIS
+from tests.factories import PELVIS, renumbered
 from tests.web.conftest import PageClient, answers
 
 
@@ -417,7 +417,8 @@ def test_export_formats_and_import_round_trip(onboarded: TestClient, client: Tes
     assert refused.status_code == 422, "an import never overwrites data unless asked"
     restored = onboarded.post("/api/import", params={"replace": "true"}, content=backup.content, headers=JSON)
     assert restored.status_code == 200
-    assert onboarded.get("/api/export", params={"format": "json"}).json()["tables"] == backup.json()["tables"]
+    again = onboarded.get("/api/export", params={"format": "json"}).json()["tables"]
+    assert renumbered(again) == renumbered(backup.json()["tables"]), "the same data, under new ids"
 
 
 @pytest.mark.parametrize(
@@ -490,3 +491,43 @@ def test_intake_form_lists_every_problem_at_once_in_words(client: TestClient) ->
     assert "_" not in words
     for target in targets:
         assert f'id="{target}"' in response.text, "each problem links to its question"
+
+
+def test_the_web_exports_imports_and_deletes_only_the_page_person(
+    onboarded: TestClient, db_url: str, test_data: Any
+) -> None:
+    from backfit.services import exports
+    from backfit.store import open_database
+    from tests import factories as f
+
+    other = open_database(db_url)
+    try:
+        with other.unit_of_work() as session:
+            f.realistic_history(session, test_data, weeks=2, name="ana")
+
+        def ana() -> str:
+            with other.unit_of_work() as session:
+                return json.dumps(exports.export_person_backup(session, "ana", now=f.START))
+
+        ana_before = ana()
+        do_whole_session(onboarded)
+        backup = onboarded.get("/api/export", params={"format": "json"}).json()
+        assert [r["name"] for r in backup["tables"]["profiles"]] == ["default"]
+        assert {r["profile"] for r in csv.DictReader(io.StringIO(onboarded.get("/api/export?format=csv").text))} == {
+            "default"
+        }
+        record = onboarded.get("/api/export", params={"format": "fhir"})
+        assert record.status_code == 200
+        assert record.headers["content-type"] == "application/fhir+json"
+        assert "ana" not in record.text
+        assert record.json()["resourceType"] == "Bundle"
+        replaced = onboarded.post("/api/import", params={"replace": "true"}, content=json.dumps(backup), headers=JSON)
+        assert replaced.status_code == 200
+        assert replaced.json()["restored"]["profiles"] == 1
+        assert ana() == ana_before
+        deleted = onboarded.post("/settings/delete", data={"confirm": "yes"}, follow_redirects=False)
+        assert deleted.status_code == 303
+        assert ana() == ana_before
+        assert onboarded.get("/api/export").status_code == 404, "the page's person is gone"
+    finally:
+        other.dispose()

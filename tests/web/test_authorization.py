@@ -23,7 +23,6 @@ from tests.web.test_guard import ROUTES, body_for, url
 PUBLIC = "public"  # anyone, signed out too
 SIGNED_IN = "signed-in"  # anyone signed in (the exercise library, the API document, sign-out)
 PERSON = "person"  # a person's own pages: clients only (clinicians and admins have no programme)
-WHOLE_DATABASE = "whole-database"  # backups of everyone: single-person installs only
 ADMIN = "admin"  # managing accounts
 SESSION_READ = "session-read"  # one performed session: its person, and their clinician
 SESSION_TRAIN = "session-train"  # recording into a session: its person only
@@ -47,8 +46,8 @@ RULES: dict[tuple[str, str], str] = {
     ("POST", "/api/sessions"): PERSON, ("GET", "/api/history"): PERSON, ("POST", "/api/checkins"): PERSON,
     ("POST", "/api/psfs"): PERSON, ("GET", "/api/export"): PERSON, ("GET", "/api/schedule"): PERSON,
     ("PUT", "/api/schedule"): PERSON,
-    ("POST", "/settings/import"): WHOLE_DATABASE, ("GET", "/settings/delete"): WHOLE_DATABASE,
-    ("POST", "/settings/delete"): WHOLE_DATABASE, ("POST", "/api/import"): WHOLE_DATABASE,
+    ("POST", "/settings/import"): PERSON, ("GET", "/settings/delete"): PERSON,
+    ("POST", "/settings/delete"): PERSON, ("POST", "/api/import"): PERSON,
     ("GET", "/admin"): ADMIN, ("POST", "/admin/accounts"): ADMIN,
     ("POST", "/admin/accounts/{account_id}/reset-link"): ADMIN,
     ("POST", "/admin/accounts/{account_id}/disabled"): ADMIN,
@@ -73,7 +72,7 @@ def expected(rule: str, actor: str, owner: str | None) -> str:
         return ALLOWED
     if rule == PERSON:
         return ALLOWED if actor in ("k1", "k2") else FORBIDDEN
-    if rule in (WHOLE_DATABASE, SELF_CLEARANCE):
+    if rule == SELF_CLEARANCE:
         return FORBIDDEN
     if rule == ADMIN:
         return ALLOWED if actor == "admin" else FORBIDDEN
@@ -137,8 +136,6 @@ def filled(clinic: Clinic, path: str, owner: str | None) -> str:
     for purpose, token in clinic.links.items():
         if path.startswith(f"/{purpose}/"):
             path = path.replace("{token}", token)
-    if path == "/api/export":
-        return "/api/export?format=csv"  # JSON is a whole-database backup until backups are per person
     return url(path.replace("{account_id}", "1"))
 
 

@@ -31,7 +31,7 @@ def backup_tables(url: str) -> dict[str, object]:
     db = open_database(url)
     try:
         with db.unit_of_work() as session:
-            return exports.export_backup(session, now=utc_now())["tables"]  # type: ignore[no-any-return]
+            return exports.export_person_backup(session, "default", now=utc_now())["tables"]  # type: ignore[no-any-return]
     finally:
         db.dispose()
 

@@ -143,6 +143,10 @@ class ExportFormat(StrEnum):
     csv = "csv"
     ics = "ics"
     pdf = "pdf"
+    fhir = "fhir"
+
+
+ALL_HELP = "The whole database (every person), to move an installation; without it, only --profile's data."
 
 
 @app.command()
@@ -150,21 +154,40 @@ def export(
     fmt: ExportFormat = typer.Option(
         ExportFormat.json,
         "--format",
-        help="json: complete backup; csv: sets; ics: calendar; pdf: a printable handout of the programme.",
+        help="json: the person's complete backup; csv: sets; ics: calendar; pdf: a printable handout of the "
+        "programme; fhir: the person as a FHIR R4 Bundle (JSON) for a clinic's records.",
     ),
     out: Path | None = typer.Option(None, "--out", help="Write here instead of standard output."),
     profile: str = typer.Option(profiles.DEFAULT_PROFILE, "--profile", help=PROFILE_HELP),
+    everyone: bool = typer.Option(False, "--all", help=ALL_HELP + " Only with --format json."),
 ) -> None:
-    """Export a complete JSON backup, the sets as CSV, upcoming sessions as iCalendar, or the
-    programme as a printable PDF handout (figures, doses in words, steps, cues, safety notes)."""
+    """Export one person's complete JSON backup, their sets as CSV, upcoming sessions as iCalendar,
+    the programme as a printable PDF handout (figures, doses in words, steps, cues, safety notes),
+    or their record as FHIR R4. Only --profile's data is in it, unless --all (a whole-database backup)."""
     now = utc_now()
     if fmt is ExportFormat.pdf and out is None and sys.stdout.isatty():
         fail("a PDF is not for the terminal: write it to a file with --out handout.pdf", ExitCode.usage)
+    if everyone and fmt is not ExportFormat.json:
+        fail("--all is for the JSON backup only (--format json): the other formats are one person's", ExitCode.usage)
     with services() as svc, svc.db.unit_of_work() as session:
-        if fmt is ExportFormat.json:
-            data = (json.dumps(exports.export_backup(session, now=now), indent=1, ensure_ascii=False) + "\n").encode()
+        if fmt is ExportFormat.json or fmt is ExportFormat.fhir:
+            try:
+                if everyone:
+                    backup = exports.export_database_backup(session, now=now)
+                elif fmt is ExportFormat.json:
+                    backup = exports.export_person_backup(session, profile, now=now)
+                else:
+                    from backfit.services import fhir_export  # the FHIR models load only for a FHIR export
+
+                    backup = fhir_export.person_bundle(session, profile, catalog=svc.catalog, now=now)
+            except NotFound as exc:
+                fail(str(exc), ExitCode.not_found)
+            data = (json.dumps(backup, indent=1, ensure_ascii=False) + "\n").encode()
         elif fmt is ExportFormat.csv:
-            data = exports.export_sets_csv(session, profile).encode()
+            try:
+                data = exports.export_sets_csv(session, profile).encode()
+            except NotFound as exc:
+                fail(str(exc), ExitCode.not_found)
         elif fmt is ExportFormat.pdf:
             from backfit.services import handout  # fpdf2 and the fonts load only for a PDF
 
@@ -172,11 +195,11 @@ def export(
             try:
                 data = handout.programme_handout(
                     session,
+                    profile,
                     catalog=svc.catalog,
                     transition_s=rules.transition_s,
                     figure=handout_figure,
                     today=now.date(),
-                    name=profile,
                 )
             except profiles.NoProgramme as exc:
                 fail(
@@ -205,17 +228,37 @@ def export(
 @app.command("import")
 def import_command(
     file: Path = typer.Argument(..., help="A JSON backup written by `backfit export --format json`."),
-    replace: bool = typer.Option(False, "--replace", help="Replace all data in the database with the backup."),
+    profile: str | None = typer.Option(
+        None,
+        "--profile",
+        help="Import as this person (from a backup of several, the one of this name); default: the backup's person.",
+    ),
+    replace: bool = typer.Option(
+        False, "--replace", help="Replace this person's data with the backup's (nobody else's); with --all, everyone's."
+    ),
+    everyone: bool = typer.Option(False, "--all", help="Restore a whole-database backup (`export --all`) as it was."),
 ) -> None:
-    """Restore a JSON backup. A corrupt or foreign file is refused and nothing changes."""
+    """Import one person's JSON backup beside the people already here (their rows get new ids).
+    A person already here is replaced only with --replace. A corrupt or foreign file is refused
+    and nothing changes."""
+    if everyone and profile is not None:
+        fail("--all restores everyone as they were: leave out --profile", ExitCode.usage)
     try:
         raw = file.read_bytes()
     except OSError as exc:
         fail(f"cannot read {file}: {exc.strerror}", ExitCode.not_found)
     with services() as svc:
         try:
+            data = exports.load_backup_text(raw)
             with svc.db.unit_of_work() as session:
-                counts = exports.import_backup(session, exports.load_backup_text(raw), replace=replace)
+                if everyone:
+                    counts = exports.import_database_backup(session, data, replace=replace)
+                    who = "the whole database"
+                else:
+                    who = profile or exports.person_in_backup(data)
+                    counts = exports.import_person_backup(session, data, name=who, replace=replace)
         except ImportRejected as exc:
             fail(f"{file}: {exc} (nothing was changed)", ExitCode.invalid_input)
-    console.print(f"Imported {sum(counts.values())} rows: " + ", ".join(f"{n} {t}" for t, n in counts.items() if n))
+    console.print(
+        f"Imported {who}: {sum(counts.values())} rows: " + ", ".join(f"{n} {t}" for t, n in counts.items() if n)
+    )

@@ -57,7 +57,7 @@ def export_calendar(
     catalog: Catalog,
     transition_s: float,
     now: datetime,
-    name: str = profiles.DEFAULT_PROFILE,
+    name: str,
     weeks: int = CALENDAR_WEEKS,
 ) -> bytes:
     """The next ``weeks`` of sessions not done yet; times are local ("floating"): a session at

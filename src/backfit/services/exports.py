@@ -1,5 +1,5 @@
-"""Exports (a complete JSON backup, CSV of sets, iCalendar of upcoming sessions)
-and the lossless import of a JSON backup."""
+"""Exports (a person's JSON backup, or the whole database's when asked; CSV of sets) and
+the lossless import of a JSON backup: one person's, with new ids, beside everyone else's."""
 
 from __future__ import annotations
 
@@ -16,15 +16,21 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import JSON
 
 from backfit import __version__
+from backfit.services import person_rows
 from backfit.services.backup_rows import check_column
 from backfit.services.faults import stored_faults, summarise
+from backfit.store import repositories as repo
 from backfit.store.database import head_revision
 from backfit.store.errors import DataPresent, ImportRejected
 from backfit.store.models import Base, PerformedSession, Profile, SetRecord, in_backups
 from backfit.store.types import UTCDateTime
 
 BACKUP_FORMAT = "backfit-backup"
-BACKUP_VERSION = 1
+BACKUP_VERSION = 2
+"""1: the whole database (every backup before per-person ones; still imported, as ``database``);
+2: adds ``scope``: ``person`` (one profile and its rows, with ``profile``: the name) or ``database``."""
+SCOPE_PERSON = "person"
+SCOPE_DATABASE = "database"
 CSV_COLUMNS = [
     "profile",
     "session_id",
@@ -57,20 +63,40 @@ def _dump_value(value: Any) -> Any:
     return value
 
 
-def export_backup(session: Session, *, now: datetime) -> dict[str, Any]:
-    """Every row of every table, with the format version and schema revision."""
-    tables: dict[str, list[dict[str, Any]]] = {}
-    for table in _tables():
-        rows = session.execute(select(table).order_by(*table.primary_key.columns)).mappings()
-        tables[table.name] = [{k: _dump_value(v) for k, v in row.items()} for row in rows]
+def _dumped(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: _dump_value(v) for k, v in row.items()} for row in rows]
+
+
+def _backup(scope: str, tables: dict[str, list[dict[str, Any]]], now: datetime, **extra: Any) -> dict[str, Any]:
     return {
         "format": BACKUP_FORMAT,
         "format_version": BACKUP_VERSION,
+        "scope": scope,
+        **extra,
         "schema_revision": head_revision(),
         "backfit_version": __version__,
         "exported_at": now.astimezone(UTC).isoformat(),
         "tables": tables,
     }
+
+
+def export_person_backup(session: Session, name: str, *, now: datetime) -> dict[str, Any]:
+    """One person's backup: their profile and every row that hangs off it (intakes, programmes,
+    prescriptions, pauses, schedule, sessions, sets, results, check-ins, PSFS, decisions), as
+    stored (ids included), and nobody else's. Raises ``NotFound`` for an unknown profile."""
+    profile = repo.require_profile(session, name)
+    tables = {table: _dumped(rows) for table, rows in person_rows.rows_of(session, profile.id).items()}
+    return _backup(SCOPE_PERSON, tables, now, profile=name)
+
+
+def export_database_backup(session: Session, *, now: datetime) -> dict[str, Any]:
+    """Every row of every table (all people), for moving a whole installation: ask for it by name
+    (``backfit export --all``); a person's own backup is :func:`export_person_backup`."""
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for table in _tables():
+        rows = session.execute(select(table).order_by(*table.primary_key.columns)).mappings()
+        tables[table.name] = _dumped([dict(row) for row in rows])
+    return _backup(SCOPE_DATABASE, tables, now)
 
 
 def _short(value: Any) -> str:
@@ -179,7 +205,8 @@ def _upgraded_tables(data: dict[str, Any]) -> Any:
     return tables
 
 
-def _validate(data: Any) -> dict[str, list[dict[str, Any]]]:
+def _scope(data: Any) -> str:
+    """The backup's scope (``person`` or ``database``), once it is known to be a backfit backup."""
     if not isinstance(data, dict) or data.get("format") != BACKUP_FORMAT:
         raise ImportRejected("not a backfit backup (no 'format': 'backfit-backup' in it)")
     version = data.get("format_version")
@@ -187,9 +214,19 @@ def _validate(data: Any) -> dict[str, list[dict[str, Any]]]:
         raise ImportRejected(
             f"backup format version {version!r} is not supported (this backfit reads 1-{BACKUP_VERSION})"
         )
+    scope = SCOPE_DATABASE if version == 1 else data.get("scope")
+    if scope not in (SCOPE_PERSON, SCOPE_DATABASE):
+        raise ImportRejected(f"corrupt backup: its scope {_short(scope)} is neither 'person' nor 'database'")
+    return str(scope)
+
+
+def _validate(data: Any) -> tuple[str, dict[str, list[dict[str, Any]]]]:
+    """The backup's scope and its tables at the head revision, values parsed for the database."""
+    scope = _scope(data)
     tables = _upgraded_tables(data)
     known = {t.name: t for t in _tables()}
-    if not isinstance(tables, dict) or set(tables) != set(known):
+    expected = set(known) if scope == SCOPE_DATABASE else set(person_rows.PERSON_TABLE_NAMES)
+    if not isinstance(tables, dict) or set(tables) != expected:
         raise ImportRejected("corrupt backup: its tables are not backfit's")
     for name, rows in tables.items():
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
@@ -200,23 +237,30 @@ def _validate(data: Any) -> dict[str, list[dict[str, Any]]]:
                 raise ImportRejected(
                     f"corrupt backup: a row of {name} has columns {sorted(row)}, not {sorted(columns)}"
                 )
-    return tables
-
-
-def import_backup(session: Session, data: Any, *, replace: bool = False) -> dict[str, int]:
-    """Restore a backup from :func:`export_backup` into ``session``'s database.
-
-    Refuses (``ImportRejected``) a foreign or corrupt file, and a database that
-    already holds data unless ``replace``. Run it in one unit of work: on any
-    error nothing is changed."""
-    tables = _validate(data)
-    if not replace and session.scalar(select(func.count()).select_from(Profile)):
-        raise DataPresent("the database already holds data: import into an empty one, or replace it (--replace)")
-    known = {t.name: t for t in _tables()}
     parsed = {
         name: [{c: _parse_value(known[name], c, v) for c, v in row.items()} for row in rows]
         for name, rows in tables.items()
     }
+    for name, rows in parsed.items():
+        if len({row["id"] for row in rows}) != len(rows):
+            raise ImportRejected(f"corrupt backup: rows of {name} share an id (its rows do not fit together)")
+    if scope == SCOPE_PERSON and len(parsed["profiles"]) != 1:
+        raise ImportRejected(f"corrupt backup: a person's backup holds {len(parsed['profiles'])} profiles, not 1")
+    return scope, parsed
+
+
+def import_database_backup(session: Session, data: Any, *, replace: bool = False) -> dict[str, int]:
+    """Restore a whole-database backup (:func:`export_database_backup`, or any format 1 backup)
+    as it was, ids included: for moving an installation (``backfit import --all``).
+
+    Refuses (``ImportRejected``) a foreign or corrupt file or one person's backup, and a database
+    that already holds data unless ``replace`` (which deletes everyone's). Run it in one unit of
+    work: on any error nothing is changed."""
+    scope, parsed = _validate(data)
+    if scope != SCOPE_DATABASE:
+        raise ImportRejected("this is one person's backup, not a whole database's: import it without --all")
+    if not replace and session.scalar(select(func.count()).select_from(Profile)):
+        raise DataPresent("the database already holds data: import into an empty one, or replace it (--replace)")
     try:
         delete_everything(session)
         for table in _tables():
@@ -236,15 +280,115 @@ def import_backup(session: Session, data: Any, *, replace: bool = False) -> dict
     return {name: len(rows) for name, rows in parsed.items()}
 
 
+def _source_person(profiles: list[dict[str, Any]], name: str | None) -> dict[str, Any]:
+    """The profile row of the backup to import: the one called ``name``, else its only one."""
+    named = [row for row in profiles if row["name"] == name]
+    if named:
+        return named[0]
+    if len(profiles) == 1:
+        return profiles[0]
+    if not profiles:
+        raise ImportRejected("the backup holds nobody's data (no profile in it)")
+    people = ", ".join(sorted(row["name"] for row in profiles))
+    raise ImportRejected(
+        f"the backup holds {len(profiles)} people ({people}): say which one to import (--profile NAME), "
+        "or import the whole database (--all)"
+    )
+
+
+def person_in_backup(data: Any, name: str | None = None) -> str:
+    """The name of the person :func:`import_person_backup` would take from ``data`` (for a
+    message before importing); raises ``ImportRejected`` as the import would."""
+    _scope(data)
+    tables = data.get("tables")
+    rows = tables.get("profiles") if isinstance(tables, dict) else None
+    if not isinstance(rows, list) or not all(isinstance(r, dict) and isinstance(r.get("name"), str) for r in rows):
+        raise ImportRejected("corrupt backup: its profiles are not backfit's")
+    return str(_source_person(rows, name)["name"])
+
+
+def import_person_backup(
+    session: Session, data: Any, *, name: str | None = None, replace: bool = False
+) -> dict[str, int]:
+    """Bring one person's data from a backup into this database as the profile ``name``.
+
+    The backup is a person's (:func:`export_person_backup`) or a whole database's (then the person
+    called ``name``, or its only person, is taken). ``name`` None keeps the backup's name. Rows get
+    new ids, so a backup from one database (a laptop) fits into another that holds other people.
+    A person who is already here is refused (``DataPresent``) unless ``replace``, which deletes
+    that person's rows first; nobody else's row is read or changed. Run it in one unit of work:
+    on any error (``ImportRejected``) nothing is changed. Returns the rows imported per table."""
+    scope, parsed = _validate(data)
+    source = _source_person(parsed["profiles"], name)
+    target = source["name"] if name is None else name
+    mine = person_rows.belonging_to(parsed, source["id"])
+    if scope == SCOPE_PERSON:
+        for table, rows in parsed.items():
+            if len(rows) != len(mine[table]):
+                raise ImportRejected(
+                    f"corrupt backup: rows of {table} belong to nobody in it (they do not fit together)"
+                )
+    existing = repo.profile_by_name(session, target)
+    if existing is not None and not replace:
+        raise DataPresent(
+            f"{target!r} is already in this database, so nothing was imported: replace {target}'s data "
+            "with the backup's (--replace; nobody else's data is touched), or import it under another name (--profile)"
+        )
+    try:
+        if existing is not None:
+            person_rows.delete_person(session, existing.id)
+            session.flush()
+        counts = _insert_remapped(session, {**mine, "profiles": [{**source, "name": target}]})
+        session.flush()
+    except (IntegrityError, DBAPIError) as exc:
+        raise ImportRejected(f"corrupt backup: its rows do not fit together ({exc.orig})") from exc
+    return counts
+
+
+def _insert_remapped(session: Session, tables: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
+    """Insert a person's rows with ids the database gives, every foreign key turned from the
+    backup's id to the new one (a key to a row not in the backup is refused)."""
+    new_ids: dict[str, dict[Any, int]] = {}
+    for table in person_rows.PERSON_TABLES:
+        rows = tables[table.name]
+        links = [(fk.parent.name, fk.column.table.name) for fk in table.foreign_keys]
+        remapped = []
+        for row in rows:
+            out = {k: v for k, v in row.items() if k != "id"}
+            for column, parent in links:
+                if out[column] is not None:
+                    if out[column] not in new_ids[parent]:
+                        raise ImportRejected(
+                            f"corrupt backup: {table.name}.{column} = {_short(out[column])} refers to no "
+                            f"{parent} row of this person (its rows do not fit together)"
+                        )
+                    out[column] = new_ids[parent][out[column]]
+            remapped.append(out)
+        if remapped:
+            ids = session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), remapped).all()
+            new_ids[table.name] = {row["id"]: new for row, new in zip(rows, ids, strict=True)}
+        else:
+            new_ids[table.name] = {}
+    return {name: len(rows) for name, rows in tables.items()}
+
+
 def delete_everything(session: Session) -> None:
     """Delete every row of every backfit table (all profiles, sessions, check-ins and decisions)."""
     for table in reversed(_tables()):
         session.execute(delete(table))
 
 
-def stored_counts(session: Session) -> dict[str, int]:
-    """How many rows each backfit table holds (what a replace or a delete would remove)."""
-    return {table.name: session.scalar(select(func.count()).select_from(table)) or 0 for table in _tables()}
+def delete_person_data(session: Session, name: str) -> None:
+    """Delete the person's profile and every row of their data; nobody else's row is touched.
+    Raises ``NotFound`` for an unknown profile."""
+    person_rows.delete_person(session, repo.require_profile(session, name).id)
+
+
+def stored_counts(session: Session, name: str) -> dict[str, int]:
+    """How many rows of each table the person holds (what replacing or deleting them removes;
+    all 0 when there is no such profile)."""
+    profile = repo.profile_by_name(session, name)
+    return person_rows.counts_of(session, None if profile is None else profile.id)
 
 
 def load_backup_text(raw: bytes) -> Any:
@@ -265,17 +409,16 @@ def _performed_name(plan: list[Any], row: SetRecord) -> str:
     return row.exercise_id
 
 
-def export_sets_csv(session: Session, name: str | None = None) -> str:
-    """Every stored set as CSV (one profile, or all when ``name`` is None): the exercise by name,
-    with its catalog id in the next column for scripts."""
+def export_sets_csv(session: Session, name: str) -> str:
+    """The person's stored sets as CSV: the exercise by name, with its catalog id in the next
+    column for scripts. Raises ``NotFound`` for an unknown profile."""
     query = (
         select(Profile.name, PerformedSession.started_at, PerformedSession.plan, SetRecord)
         .join(PerformedSession, PerformedSession.id == SetRecord.performed_session_id)
         .join(Profile, Profile.id == PerformedSession.profile_id)
         .order_by(PerformedSession.started_at, SetRecord.id)
     )
-    if name is not None:
-        query = query.where(Profile.name == name)
+    query = query.where(Profile.id == repo.require_profile(session, name).id)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)

@@ -231,14 +231,14 @@ def handout_pdf(content: HandoutContent, catalog: Catalog, figure: FigureSvg) ->
 
 def programme_handout(
     session: Session,
+    name: str,
     *,
     catalog: Catalog,
     transition_s: float,
     figure: FigureSvg,
     today: date,
-    name: str = profiles.DEFAULT_PROFILE,
 ) -> bytes:
-    """The profile's current programme as a handout; raises ``profiles.NoProgramme`` (no
+    """The current programme of the person ``name`` as a handout; raises ``profiles.NoProgramme`` (no
     programme, or a red flag blocks it) or ``NotFound`` (no such profile)."""
     view = profiles.current_programme(session, name)
     content = HandoutContent(

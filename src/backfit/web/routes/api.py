@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from backfit.catalog.schema import Exercise
 from backfit.plan.intake import Intake, screen
-from backfit.services import calendar, checkins, exports, player, policy, profiles, sessions
+from backfit.services import calendar, checkins, exports, player, profiles, sessions
 from backfit.services.history import SessionSummary, history
 from backfit.services.programmes import programme_read
 from backfit.store.errors import NotFound
@@ -221,41 +221,58 @@ def post_psfs(state: State, person: PersonDep, payload: PsfsCreate) -> dict[str,
         return {row.activity: row.rating for row in rows}
 
 
-EXPORT_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8", "ics": "text/calendar; charset=utf-8"}
+EXPORT_TYPES = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "ics": "text/calendar; charset=utf-8",
+    "fhir": "application/fhir+json",
+}
+EXPORT_SUFFIXES = {"json": "json", "csv": "csv", "ics": "ics", "fhir": "fhir.json"}
 
 
 @router.get("/export", responses=ERRORS)
-def export(
-    state: State, actor: ActorDep, person: PersonDep, format: Literal["json", "csv", "ics"] = "json"
-) -> Response:
-    """A complete JSON backup, the CSV of sets, or an iCalendar file of upcoming sessions."""
+def export(state: State, name: PersonDep, format: Literal["json", "csv", "ics", "fhir"] = "json") -> Response:
+    """The person's complete JSON backup, the CSV of their sets, an iCalendar file of their upcoming
+    sessions, or their record as a FHIR R4 Bundle (Patient, pain and PSFS Observations, CarePlan,
+    sessions as Procedures). Only this person's data is in it."""
     with state.unit_of_work() as session:
-        if format == "json":
-            policy.require_whole_database(actor)
-            body: bytes = json.dumps(exports.export_backup(session, now=state.now()), indent=1).encode()
-        elif format == "csv":
-            body = exports.export_sets_csv(session, person).encode()
-        else:
-            body = calendar.export_calendar(
-                session, catalog=state.catalog, transition_s=state.rules.transition_s, now=state.now(), name=person
-            )
-    filename = f"backfit-{state.now():%Y%m%d}.{format}"
+        try:
+            if format == "json":
+                body: bytes = json.dumps(
+                    exports.export_person_backup(session, name, now=state.now()), indent=1
+                ).encode()
+            elif format == "csv":
+                body = exports.export_sets_csv(session, name).encode()
+            elif format == "fhir":
+                from backfit.services import fhir_export  # the FHIR models load only for a FHIR export
+
+                bundle = fhir_export.person_bundle(session, name, catalog=state.catalog, now=state.now())
+                body = json.dumps(bundle, indent=1).encode()
+            else:
+                body = calendar.export_calendar(
+                    session, catalog=state.catalog, transition_s=state.rules.transition_s, now=state.now(), name=name
+                )
+        except NotFound as exc:
+            raise HTTPException(404, str(exc)) from None
+    filename = f"backfit-{state.now():%Y%m%d}.{EXPORT_SUFFIXES[format]}"
     return Response(
         body, media_type=EXPORT_TYPES[format], headers={"Content-Disposition": f'attachment; filename="{filename}"'}
     )
 
 
 @router.post("/import", response_model=ImportRead, responses=ERRORS)
-async def import_backup(request: Request, state: State, actor: ActorDep, replace: bool = False) -> ImportRead:
-    """Restore a JSON backup (the request body, at most 64 MB, ``Content-Type: application/json``).
-    Nothing changes unless the whole file is valid; the work runs off the event loop."""
-    policy.require_whole_database(actor)
+async def import_backup(request: Request, state: State, person: PersonDep, replace: bool = False) -> ImportRead:
+    """Import a person's JSON backup as this person (the request body, at most 64 MB,
+    ``Content-Type: application/json``): refused while this person has data here unless
+    ``replace``, which replaces only theirs. Nothing changes unless the whole file is valid;
+    the work runs off the event loop."""
     raw = await request.body()
-    return ImportRead(restored=await run_in_threadpool(restore_backup, state, raw, replace))
+    return ImportRead(restored=await run_in_threadpool(restore_backup, state, person, raw, replace))
 
 
-def restore_backup(state: AppState, raw: bytes, replace: bool) -> dict[str, int]:
-    """Parse, check and import a backup in one transaction (ImportRejected: nothing changed)."""
+def restore_backup(state: AppState, person: str, raw: bytes, replace: bool) -> dict[str, int]:
+    """Parse, check and import a backup as the page's person in one transaction
+    (ImportRejected: nothing changed)."""
     data = exports.load_backup_text(raw)
     with state.unit_of_work() as session:
-        return exports.import_backup(session, data, replace=replace)
+        return exports.import_person_backup(session, data, name=person, replace=replace)

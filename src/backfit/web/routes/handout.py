@@ -30,11 +30,11 @@ def programme_handout(state: State, person: PersonDep) -> Any:
         try:
             pdf = handout.programme_handout(
                 session,
+                person,
                 catalog=state.catalog,
                 transition_s=state.rules.transition_s,
                 figure=key_pose,
                 today=now.date(),
-                name=person,
             )
         except profiles.NoProgramme:
             return RedirectResponse("/intake/blocked", status_code=303)

@@ -1,8 +1,10 @@
 """Settings and data: answers (profile, schedule, equipment), this device's voice and text
-size, export, import (replacing data only after asking) and deleting everything."""
+size, export, import (replacing the person's data only after asking) and deleting the
+person's data. Every one acts on the page's person only."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
@@ -57,14 +59,15 @@ def settings_context(state: AppState, actor: Actor, person: str) -> dict[str, An
     whole = policy.may_use_whole_database(actor)
     return {
         "answers": latest_answers(state, person),
-        "data_dir": state.settings.data_dir if whole else None,
-        "stored": stored(state) if whole else None,
+        "data_dir": state.settings.data_dir if whole else None,  # a clinic's server folder is not the client's
+        "stored": stored(state, person),
     }
 
 
-def stored(state: AppState) -> dict[str, int]:
+def stored(state: AppState, person: str) -> dict[str, int]:
+    """How many rows of each table the page's person holds."""
     with state.unit_of_work() as session:
-        return exports.stored_counts(session)
+        return exports.stored_counts(session, person)
 
 
 def render_settings(
@@ -87,19 +90,18 @@ def settings_page(request: Request, state: State, actor: ActorDep, person: Perso
 
 @router.post("/settings/import")
 async def import_file(request: Request, state: State, actor: ActorDep, person: PersonDep, backup: UploadFile) -> Any:
-    policy.require_whole_database(actor)
     form = await request.form()
     replace = form.get("replace") == "yes"
     confirmed = form.get("confirm_replace") == "yes"
     raw = await backup.read()  # the request's size is bounded by web/security.py
-    if replace and not confirmed and any(stored(state).values()):
+    if replace and not confirmed and any(stored(state, person).values()):
         # replacing deletes what is here: ask first (the file is chosen again with the answer)
         return render_settings(request, state, actor, person, status_code=409, confirm_replace=True)
     try:
-        counts = await run_in_threadpool(restore_backup, state, raw, replace)
+        counts = await run_in_threadpool(restore_backup, state, person, raw, replace)
     except DataPresent:
-        message = "backfit here already holds data, so the backup was not imported. To use it instead, tick "
-        message += "'Replace the data here' (backfit will ask you to confirm)."
+        message = "backfit here already holds your data, so the backup was not imported. To use it instead, tick "
+        message += "'Replace the data here' (backfit will ask you to confirm; nobody else's data is touched)."
         return render_settings(request, state, actor, person, status_code=409, error=message)
     except ImportRejected as exc:
         return render_settings(
@@ -110,19 +112,17 @@ async def import_file(request: Request, state: State, actor: ActorDep, person: P
 
 
 @router.get("/settings/delete")
-def delete_page(request: Request, state: State, actor: ActorDep) -> Any:
-    policy.require_whole_database(actor)
-    return state.render(request, "delete.html", stored=stored(state), problem=None)
+def delete_page(request: Request, state: State, person: PersonDep) -> Any:
+    return state.render(request, "delete.html", stored=stored(state, person), problem=None)
 
 
 @router.post("/settings/delete")
-def delete_everything(request: Request, state: State, actor: ActorDep, confirm: Annotated[str, Form()] = "") -> Any:
-    policy.require_whole_database(actor)
+def delete_my_data(request: Request, state: State, person: PersonDep, confirm: Annotated[str, Form()] = "") -> Any:
     if confirm != "yes":
         problem = "Nothing was deleted: tick the box to confirm that everything should go."
-        return state.render(request, "delete.html", status_code=422, stored=stored(state), problem=problem)
-    with state.unit_of_work() as session:
-        exports.delete_everything(session)
+        return state.render(request, "delete.html", status_code=422, stored=stored(state, person), problem=problem)
+    with state.unit_of_work() as session, suppress(profiles.NotFound):  # nothing held: nothing to delete
+        exports.delete_person_data(session, person)
     return RedirectResponse("/?deleted=1", status_code=303)
 
 
