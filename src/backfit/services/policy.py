@@ -195,10 +195,3 @@ def require_self_clearance(actor: Actor) -> None:
 
 def may_use_whole_database(actor: Actor) -> bool:
     return actor.role is Role.OWNER
-
-
-def require_whole_database(actor: Actor) -> None:
-    """A backup or restore of the whole database (every person in it) is the single person's:
-    in a clinic, exports and imports are per person."""
-    if not may_use_whole_database(actor):
-        raise Forbidden("a backup, restore or deletion of the whole database is for a single-person install only")
