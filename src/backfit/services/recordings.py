@@ -1,0 +1,254 @@
+"""Use case: store each camera set's landmark recording and events, and read them back for a replay.
+
+A live set's frames are stored in chunks while it runs (:func:`append_live`), so that any
+worker process can rebuild its analysis after a reconnect (:func:`load_live`); saving the set
+joins them into the set's recording with the analyzer's events (:func:`attach_live`). A video
+file's recording is stored whole (:func:`save_video_recording`). Analysis is a pure function of
+the recording (:func:`recording_events`). No video is stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from backfit.catalog.loader import Catalog
+from backfit.catalog.schema import Exercise
+from backfit.services import recording_codec as codec
+from backfit.store.errors import NotFound
+from backfit.store.models import PerformedSession, Profile, RecordingChunk, SetRecord, SetRecording
+
+VIDEO_STREAM = "video"
+NO_RECORDING = "this set has no recording to replay: only sets watched by the camera since recordings began have one"
+
+
+@dataclass(frozen=True)
+class StoredLive:
+    """A live set as stored so far: its frames, the client's seq of the last one, and whether it ended."""
+
+    recording: codec.Recording
+    last_seq: int
+    finished: bool
+    aspect: float
+
+
+def recording_events(exercise: Exercise, recording: codec.Recording, aspect: float) -> list[dict[str, Any]]:
+    """The analyzer's events on a whole recording (times in s from its first frame), as JSON-ready dicts.
+
+    The same analysis as the live coach's (framing, repetitions, holds, faults, view, position)."""
+    from backfit.services.live import LiveCoach
+
+    coach = LiveCoach(exercise, aspect)
+    shifted = codec.Recording(0.0, recording.offsets, recording.landmarks)
+    events = coach.analyse(shifted) if shifted.frames else []
+    return events + coach.finish()
+
+
+def _live_row(session: Session, performed_id: int, item_index: int, stream: str) -> SetRecording | None:
+    return session.scalars(
+        select(SetRecording).where(
+            SetRecording.performed_session_id == performed_id,
+            SetRecording.item_index == item_index,
+            SetRecording.stream == stream,
+        )
+    ).one_or_none()
+
+
+def append_live(
+    session: Session,
+    performed_id: int,
+    item_index: int,
+    stream: str,
+    *,
+    exercise_id: str,
+    aspect: float,
+    part: codec.Recording | None,
+    last_seq: int,
+    finished: bool,
+    now: datetime,
+) -> None:
+    """Store frames of a live set (``part``, offsets from its ``t0``) up to the client's ``last_seq``."""
+    row = _live_row(session, performed_id, item_index, stream)
+    if row is None:
+        performed = session.get(PerformedSession, performed_id)
+        if performed is None:
+            raise NotFound(f"no session {performed_id}")
+        row = SetRecording(
+            profile_id=performed.profile_id,
+            performed_session_id=performed_id,
+            item_index=item_index,
+            stream=stream,
+            origin="live",
+            exercise_id=exercise_id,
+            aspect=aspect,
+            t0=part.t0 if part is not None else None,
+            frames=0,
+            times=b"",
+            landmarks=b"",
+            events=None,
+            finished=False,
+            created_at=now,
+        )
+        session.add(row)
+        session.flush()
+    if row.set_id is not None:
+        return  # the set is saved: its recording is closed
+    if row.t0 is None and part is not None:
+        row.t0 = part.t0
+    stored = session.scalar(select(func.max(RecordingChunk.last_seq)).where(RecordingChunk.recording_id == row.id))
+    if part is not None and part.frames and (stored is None or last_seq > stored):
+        session.add(
+            RecordingChunk(
+                recording_id=row.id,
+                last_seq=last_seq,
+                frames=part.frames,
+                times=codec.encode_times(part.offsets),
+                landmarks=codec.encode_landmarks(part.landmarks),
+            )
+        )
+    row.finished = row.finished or finished
+    session.flush()
+
+
+def _chunks(session: Session, row: SetRecording) -> tuple[codec.Recording, int]:
+    chunks = session.scalars(
+        select(RecordingChunk).where(RecordingChunk.recording_id == row.id).order_by(RecordingChunk.last_seq)
+    ).all()
+    t0 = row.t0 or 0.0
+    parts = [codec.decode(t0, c.times, c.landmarks) for c in chunks]
+    return codec.concatenate(t0, parts), chunks[-1].last_seq if chunks else -1
+
+
+def stored_seq(session: Session, performed_id: int, item_index: int, stream: str) -> int:
+    """The client's seq of the last stored frame of a live set (-1: none)."""
+    row = _live_row(session, performed_id, item_index, stream)
+    if row is None:
+        return -1
+    last = session.scalar(select(func.max(RecordingChunk.last_seq)).where(RecordingChunk.recording_id == row.id))
+    return -1 if last is None else int(last)
+
+
+def load_live(session: Session, performed_id: int, item_index: int, stream: str) -> StoredLive | None:
+    """A live set's stored frames, or None when nothing of it is stored (or it is already saved)."""
+    row = _live_row(session, performed_id, item_index, stream)
+    if row is None or row.set_id is not None:
+        return None
+    recording, last_seq = _chunks(session, row)
+    return StoredLive(recording, last_seq, row.finished, row.aspect)
+
+
+def attach_live(session: Session, stored_set: SetRecord, stream: str, catalog: Catalog) -> SetRecording | None:
+    """Join a live set's stored frames into the recording of ``stored_set`` with the analyzer's events.
+
+    Returns None when the stream stored nothing for that set's exercise (counting by hand, a lost set)."""
+    row = _live_row(session, stored_set.performed_session_id, stored_set.item_index, stream)
+    if row is None or row.set_id is not None:
+        return None
+    recording, _ = _chunks(session, row)
+    exercise = catalog.get(row.exercise_id)
+    row.set_id = stored_set.id
+    row.frames = recording.frames
+    row.times = codec.encode_times(recording.offsets)
+    row.landmarks = codec.encode_landmarks(recording.landmarks)
+    row.events = recording_events(exercise, recording, row.aspect) if exercise is not None else []
+    row.finished = True
+    session.execute(delete(RecordingChunk).where(RecordingChunk.recording_id == row.id))
+    session.flush()
+    return row
+
+
+def save_video_recording(
+    session: Session,
+    profile_id: int,
+    exercise: Exercise,
+    times: Any,
+    frames: Any,
+    aspect: float,
+    now: datetime,
+    stored_set_id: int | None = None,
+) -> SetRecording:
+    """Store the recording of a video file's landmarks ``(n, 33, 4)`` at ``times`` ``(n,)`` s for a profile
+    (and a set, when the file is one), with the analyzer's events on it."""
+    recording = codec.from_arrays(np.asarray(times), np.asarray(frames))
+    row = SetRecording(
+        profile_id=profile_id,
+        performed_session_id=None,
+        set_id=stored_set_id,
+        item_index=None,
+        stream=VIDEO_STREAM,
+        origin="video",
+        exercise_id=exercise.id,
+        aspect=aspect,
+        t0=recording.t0,
+        frames=recording.frames,
+        times=codec.encode_times(recording.offsets),
+        landmarks=codec.encode_landmarks(recording.landmarks),
+        events=recording_events(exercise, recording, aspect),
+        finished=True,
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+@dataclass(frozen=True)
+class Replay:
+    """A stored recording ready to replay: frames, events and what it belongs to."""
+
+    id: int
+    exercise_id: str
+    origin: str
+    aspect: float
+    recording: codec.Recording
+    events: list[dict[str, Any]]
+    recorded_at: datetime
+    set_id: int | None
+
+
+def replay(session: Session, profile_id: int, recording_id: int) -> Replay:
+    """The recording ``recording_id`` of ``profile_id`` (raises NotFound in words if there is none)."""
+    row = session.get(SetRecording, recording_id)
+    if row is None or row.profile_id != profile_id or row.events is None:
+        raise NotFound(NO_RECORDING)
+    return Replay(
+        row.id,
+        row.exercise_id,
+        row.origin,
+        row.aspect,
+        codec.decode(0.0, row.times, row.landmarks),
+        list(row.events),
+        row.created_at,
+        row.set_id,
+    )
+
+
+def replay_of_set(session: Session, profile_id: int, set_id: int) -> Replay:
+    """The recording of camera set ``set_id`` of ``profile_id`` (raises NotFound in words)."""
+    found = session.scalar(select(SetRecording.id).where(SetRecording.set_id == set_id))
+    if found is None:
+        raise NotFound(NO_RECORDING)
+    return replay(session, profile_id, found)
+
+
+def recordings_of_sets(session: Session, set_ids: list[int]) -> dict[int, int]:
+    """Set id -> recording id, for the sets that have a replayable recording."""
+    if not set_ids:
+        return {}
+    rows = session.execute(
+        select(SetRecording.set_id, SetRecording.id).where(
+            SetRecording.set_id.in_(set_ids), SetRecording.events.is_not(None)
+        )
+    )
+    return {int(s): int(r) for s, r in rows if s is not None}
+
+
+def profile_of(session: Session, name: str) -> Profile:
+    from backfit.store import repositories as repo
+
+    return repo.require_profile(session, name)
