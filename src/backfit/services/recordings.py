@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 from backfit.catalog.loader import Catalog
 from backfit.catalog.schema import Exercise
 from backfit.services import recording_codec as codec
+from backfit.store import repositories as repo
 from backfit.store.errors import NotFound
-from backfit.store.models import PerformedSession, Profile, RecordingChunk, SetRecord, SetRecording
+from backfit.store.models import PerformedSession, RecordingChunk, SetRecord, SetRecording
 
 VIDEO_STREAM = "video"
 NO_RECORDING = "this set has no recording to replay: only sets watched by the camera since recordings began have one"
@@ -211,10 +212,11 @@ class Replay:
     set_id: int | None
 
 
-def replay(session: Session, profile_id: int, recording_id: int) -> Replay:
-    """The recording ``recording_id`` of ``profile_id`` (raises NotFound in words if there is none)."""
+def replay(session: Session, profile: str, recording_id: int) -> Replay:
+    """The recording ``recording_id`` of the profile named ``profile`` (NotFound, in words, if it has none)."""
+    owner = repo.require_profile(session, profile)
     row = session.get(SetRecording, recording_id)
-    if row is None or row.profile_id != profile_id or row.events is None:
+    if row is None or row.profile_id != owner.id or row.events is None:
         raise NotFound(NO_RECORDING)
     return Replay(
         row.id,
@@ -228,27 +230,39 @@ def replay(session: Session, profile_id: int, recording_id: int) -> Replay:
     )
 
 
-def replay_of_set(session: Session, profile_id: int, set_id: int) -> Replay:
-    """The recording of camera set ``set_id`` of ``profile_id`` (raises NotFound in words)."""
-    found = session.scalar(select(SetRecording.id).where(SetRecording.set_id == set_id))
-    if found is None:
-        raise NotFound(NO_RECORDING)
-    return replay(session, profile_id, found)
+@dataclass(frozen=True)
+class ReplayLink:
+    """A camera set that can be replayed: its recording, and which set it was."""
+
+    recording_id: int
+    item_index: int
+    set_index: int
+    side: str
+    exercise_id: str
+    faults: int
 
 
-def recordings_of_sets(session: Session, set_ids: list[int]) -> dict[int, int]:
-    """Set id -> recording id, for the sets that have a replayable recording."""
-    if not set_ids:
+def replayable_sets(session: Session, profile: str, performed_ids: list[int]) -> dict[int, list[ReplayLink]]:
+    """Per performed session of ``profile`` (of ``performed_ids``), its camera sets with a recording, in order."""
+    owner = repo.require_profile(session, profile)
+    if not performed_ids:
         return {}
     rows = session.execute(
-        select(SetRecording.set_id, SetRecording.id).where(
-            SetRecording.set_id.in_(set_ids), SetRecording.events.is_not(None)
+        select(SetRecording.id, SetRecord, SetRecording.events)
+        .join(SetRecord, SetRecord.id == SetRecording.set_id)
+        .join(PerformedSession, PerformedSession.id == SetRecord.performed_session_id)
+        .where(
+            PerformedSession.profile_id == owner.id,
+            SetRecording.profile_id == owner.id,
+            SetRecord.performed_session_id.in_(performed_ids),
+            SetRecording.events.is_not(None),
         )
+        .order_by(SetRecord.performed_session_id, SetRecord.item_index, SetRecord.set_index, SetRecord.id)
     )
-    return {int(s): int(r) for s, r in rows if s is not None}
-
-
-def profile_of(session: Session, name: str) -> Profile:
-    from backfit.store import repositories as repo
-
-    return repo.require_profile(session, name)
+    out: dict[int, list[ReplayLink]] = {}
+    for recording_id, row, events in rows:
+        faults = sum(1 for e in events or [] if e.get("type") == "fault")
+        out.setdefault(row.performed_session_id, []).append(
+            ReplayLink(recording_id, row.item_index, row.set_index, row.side, row.exercise_id, faults)
+        )
+    return out

@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
         library,
         onboarding,
         progress,
+        replay,
         schedule_api,
         sessions,
         settings_pages,
@@ -85,7 +86,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
     app.add_exception_handler(IntegrityError, conflict_error)
     for error in (NotFound, Rejected, ImportRejected, DatabaseUnavailable, PainBeforeSession):
         app.add_exception_handler(error, domain_error)
-    for module in (onboarding, library, sessions, progress, settings_pages, handout, api, schedule_api):
+    for module in (onboarding, library, sessions, progress, settings_pages, handout, api, schedule_api, replay):
         app.include_router(module.router)
     live.install(app)
 

@@ -7,8 +7,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from backfit.services import charts, checkins
+from backfit.services import charts, checkins, recordings
 from backfit.services.history import data_version, history, progress_series
+from backfit.services.profiles import DEFAULT_PROFILE
 from backfit.store.errors import NotFound
 from backfit.web.state import AppState, app_state
 
@@ -49,6 +50,7 @@ def render_history(
             psfs_due = checkins.psfs_due(session, now=state.now())
             activities = checkins.psfs_activities(session)
             pain_checkins = checkins.recent_checkins(session, limit=20)
+            replays = recordings.replayable_sets(session, DEFAULT_PROFILE, [r.id for r in rows[:limit]])
         except NotFound:
             return RedirectResponse("/", status_code=303)
     return state.render(
@@ -61,6 +63,7 @@ def render_history(
         psfs_due=psfs_due,
         activities=activities,
         checkins=pain_checkins,
+        replays=replays,
         catalog=state.catalog,
         notice=notice,
         problem=problem,
