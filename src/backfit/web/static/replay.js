@@ -63,7 +63,7 @@ class Replay {
   fit() {
     let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
     for (let f = 0; f < this.times.length; f++)
-      for (let i = 11; i < POINTS; i++) {
+      for (let i = 0; i < POINTS; i++) {
         const p = this.point(f, i);
         if (!p.seen) continue;
         minX = Math.min(minX, p.x); maxX = Math.max(maxX, p.x);
@@ -212,10 +212,20 @@ class Replay {
     const [ex1, ey1] = this.px(this.point(frame, 7));
     const [ex2, ey2] = this.px(this.point(frame, 8));
     const [nx, ny] = this.px(nose);
-    const radius = Math.max(8, Math.hypot(ex1 - ex2, ey1 - ey2) * 0.9, Math.hypot(nx - (ex1 + ex2) / 2, ny - (ey1 + ey2) / 2) * 1.4);
-    ctx.strokeStyle = "#f2f2f2";
+    // the head: a circle through the ears and the nose (the face's other points are not drawn)
+    const [cx, cy] = [(nx + (ex1 + ex2) / 2) / 2, (ny + (ey1 + ey2) / 2) / 2];
+    const radius = Math.max(6, Math.hypot(ex1 - ex2, ey1 - ey2) / 2, Math.hypot(nx - cx, ny - cy)) * 1.15;
+    ctx.strokeStyle = near ? "#ff6b5e" : "#f2f2f2";
     ctx.beginPath();
-    ctx.arc((nx + (ex1 + ex2) / 2) / 2, (ny + (ey1 + ey2) / 2) / 2, radius, 0, 2 * Math.PI);
+    ctx.arc(cx, cy, radius, 0, 2 * Math.PI);
+    const [s1x, s1y] = this.px(this.point(frame, 11));
+    const [s2x, s2y] = this.px(this.point(frame, 12));
+    const [mx, my] = [(s1x + s2x) / 2, (s1y + s2y) / 2];
+    const away = Math.hypot(cx - mx, cy - my);
+    if (away > radius) {
+      ctx.moveTo(mx, my); // the neck: from between the shoulders to the edge of the head
+      ctx.lineTo(cx + ((mx - cx) * radius) / away, cy + ((my - cy) * radius) / away);
+    }
     ctx.stroke();
     ctx.fillStyle = "#ffb000";
     for (let i = 11; i < POINTS; i++) {
