@@ -25,7 +25,6 @@ from backfit.pose import AnalysisReport, NotAnalyzableError
 from backfit.services import profiles, recordings
 from backfit.services.analysis import VideoAnalysis, WrongExerciseError, analyze_video
 from backfit.services.runtime import utc_now
-from backfit.store import repositories as repo
 
 CODES: dict[type[Exception], ExitCode] = {
     NotAVideoError: ExitCode.not_a_video,
@@ -131,9 +130,8 @@ def write_annotated(result: VideoAnalysis, out: Path) -> None:
 def keep_recording(result: VideoAnalysis, exercise: Exercise, profile: str, *, quiet: bool) -> None:
     """Store the analysed file's landmark recording and events for ``profile``."""
     with services() as svc, svc.db.unit_of_work() as session:
-        owner = repo.require_profile(session, profile)
         row = recordings.save_video_recording(
-            session, owner.id, exercise, result.times, result.landmarks, result.aspect, utc_now()
+            session, profile, exercise, result.times, result.landmarks, result.aspect, utc_now()
         )
         kept = (row.id, row.frames, len(row.times) + len(row.landmarks))
     if not quiet:

@@ -165,7 +165,7 @@ def attach_live(session: Session, stored_set: SetRecord, stream: str, catalog: C
 
 def save_video_recording(
     session: Session,
-    profile_id: int,
+    profile: str,
     exercise: Exercise,
     times: Any,
     frames: Any,
@@ -173,11 +173,12 @@ def save_video_recording(
     now: datetime,
     stored_set_id: int | None = None,
 ) -> SetRecording:
-    """Store the recording of a video file's landmarks ``(n, 33, 4)`` at ``times`` ``(n,)`` s for a profile
-    (and a set, when the file is one), with the analyzer's events on it."""
+    """Store the recording of a video file's landmarks ``(n, 33, 4)`` at ``times`` ``(n,)`` s for the profile
+    named ``profile`` (and a set, when the file is one), with the analyzer's events on it."""
+    owner = repo.require_profile(session, profile)
     recording = codec.from_arrays(np.asarray(times), np.asarray(frames))
     row = SetRecording(
-        profile_id=profile_id,
+        profile_id=owner.id,
         performed_session_id=None,
         set_id=stored_set_id,
         item_index=None,
