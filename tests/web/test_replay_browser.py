@@ -15,6 +15,7 @@ from backfit.catalog import load_catalog
 from backfit.pose.synthetic import Faults, bridge
 from tests.material import CLIP, require
 from tests.web.conftest import LiveServer, Page, answers, api_client
+from tests.web.test_a11y import Auditor
 
 pytestmark = pytest.mark.slow
 
@@ -74,7 +75,9 @@ def test_a_camera_set_replays_as_a_skeleton_with_its_faults_on_the_timeline(web:
     page.wait_for_selector("#replay[data-ready=true]")
     assert page.locator("#replay figure svg").count() == 1, "the target pose is beside the replay"
     assert page.locator("button.replay-fault").count() == 2
-    web.shot("replay-start")
+    audit = Auditor(web)
+    audit.check("replay")
+    assert audit.problems == []
 
     # click the second fault on the timeline: the replay jumps to its time, the skeleton marked
     page.locator("button.replay-fault").nth(1).click()
