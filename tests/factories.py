@@ -269,3 +269,30 @@ def renumbered(tables: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[s
             for row in rows
         ]
     return out
+
+
+def recorded(session: Session, stored_set: SetRecord, name: str = "ana", reps: int = 1) -> None:
+    """Keep a landmark recording (a synthetic side-view bridge) with ``stored_set``, as a camera set has,
+    and the first frames of a live set still running on the same session (stored in chunks)."""
+    from backfit.pose.synthetic import bridge
+    from backfit.services import recording_codec as codec
+    from backfit.services import recordings
+
+    exercise = load_catalog().get_or_raise("hip-bridge")
+    seq = bridge(reps=reps, hold_s=1.0)
+    recordings.save_video_recording(
+        session, name, exercise, seq.times, seq.frames, 4 / 3, START, stored_set_id=stored_set.id
+    )
+    part = codec.from_arrays(seq.times[:30] + 100.0, seq.frames[:30])
+    recordings.append_live(
+        session,
+        stored_set.performed_session_id,
+        stored_set.item_index,
+        "running",
+        exercise_id=exercise.id,
+        aspect=4 / 3,
+        part=part,
+        last_seq=29,
+        finished=False,
+        now=START,
+    )

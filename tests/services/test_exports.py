@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 import csv
 import io
@@ -31,7 +32,7 @@ def lived_backup(tmp_path_factory: pytest.TempPathFactory, test_data: f.TestData
         with source.unit_of_work() as session:
             f.realistic_history(session, test_data, weeks=6, name="ana")
             f.realistic_history(session, test_data, weeks=2, name="ben")
-            f.watched_by_camera(session, [f.fault(7.25), f.fault(6.0, t=9.0)], name="ben")
+            f.recorded(session, f.watched_by_camera(session, [f.fault(7.25), f.fault(6.0, t=9.0)], name="ben"), "ben")
             ben_time = schedule.parse_choice(
                 {"weekdays": "tue,thu,sat", "time_of_day": "06:45", "reminder_minutes": 10}
             )
@@ -66,7 +67,7 @@ def test_json_backup_round_trips_losslessly(db: Database, new_db_url: Callable[[
         f.realistic_history(session, test_data, weeks=6, name="ana")
         f.realistic_history(session, test_data, weeks=2, name="ben")
         f.watched_by_camera(session, [f.fault(7.25), f.fault(-0.1234567891234, text="Keep still.", t=0.0)])
-        f.watched_by_camera(session, [], name="ben")
+        f.recorded(session, f.watched_by_camera(session, [], name="ben"), "ben", reps=2)
         choice = schedule.parse_choice({"weekdays": "mon,wed,sat", "time_of_day": "19:15", "reminder_minutes": 60})
         schedule.save_schedule(session, "ana", choice, now=NOW)
     original = backup(db)
@@ -76,6 +77,10 @@ def test_json_backup_round_trips_losslessly(db: Database, new_db_url: Callable[[
     camera = [row for row in original["tables"]["sets"] if row["source"] == "camera"]
     assert sorted(len(row["faults"]) for row in camera) == [0, 2]
     assert original["tables"]["progression_decisions"]
+    [kept] = original["tables"]["set_recordings"][:1]
+    assert kept["set_id"] in {row["id"] for row in camera}
+    assert [e["count"] for e in kept["events"] if e["type"] == "repetition"] == [1, 2]
+    assert len(original["tables"]["recording_chunks"]) == 1, "a live set still running is kept too"
     restored = open_database(new_db_url())
     try:
         with restored.unit_of_work() as session:
@@ -204,6 +209,26 @@ CORRUPTIONS = [
         id="dup-row",
     ),
     pytest.param(_corrupt(lambda d: d.update(scope="everyone")), "scope", id="unknown-scope"),
+    pytest.param(
+        _corrupt(lambda d: d["tables"]["set_recordings"][0].update(landmarks="not base64!")),
+        "set_recordings.landmarks",
+        id="recording-not-base64",
+    ),
+    pytest.param(
+        _corrupt(lambda d: d["tables"]["set_recordings"][0].update(landmarks=base64.b64encode(b"12345").decode())),
+        "whole frames",
+        id="recording-partial-frame",
+    ),
+    pytest.param(
+        _corrupt(lambda d: d["tables"]["recording_chunks"][0].update(times=base64.b64encode(bytes(8)).decode())),
+        "strictly increasing",
+        id="recording-times-repeat",
+    ),
+    pytest.param(
+        _corrupt(lambda d: d["tables"]["set_recordings"][0].update(origin="webcam")),
+        "set_recordings.origin",
+        id="recording-bad-origin",
+    ),
 ]
 
 
@@ -227,9 +252,17 @@ def test_corrupt_or_foreign_person_backup_is_refused_and_data_intact(
     assert backup(lived) == before
 
 
+def as_revision_0005(data: dict[str, Any]) -> dict[str, Any]:
+    """The backup as backfit wrote it at schema revision 0005: no set recordings."""
+    old = copy.deepcopy(data)
+    old["schema_revision"] = "0005"
+    del old["tables"]["set_recordings"], old["tables"]["recording_chunks"]
+    return old
+
+
 def as_revision_0002(data: dict[str, Any]) -> dict[str, Any]:
     """The backup as backfit wrote it at schema revision 0002: no schedule preferences."""
-    old = copy.deepcopy(data)
+    old = as_revision_0005(data)
     old["schema_revision"], old["format_version"] = "0002", 1  # a whole database, before per-person backups
     del old["scope"], old["tables"]["schedule_preferences"]
     return old
@@ -260,6 +293,7 @@ def test_backup_of_revision_0001_is_upgraded_on_import(lived: Database, new_db_u
         for row in expected["sets"]:
             row["source"] = row["faults"] = None  # 0001 did not know them
         expected["schedule_preferences"] = []
+        expected["set_recordings"] = expected["recording_chunks"] = []
         assert again["tables"] == expected
     finally:
         restored.dispose()
@@ -277,7 +311,12 @@ def test_backup_of_revision_0002_is_upgraded_on_import(lived: Database, new_db_u
         assert counts["schedule_preferences"] == 0
         again = backup(restored)
         assert again["schema_revision"] == head_revision()
-        assert again["tables"] == {**current["tables"], "schedule_preferences": []}
+        assert again["tables"] == {
+            **current["tables"],
+            "schedule_preferences": [],
+            "set_recordings": [],
+            "recording_chunks": [],
+        }
     finally:
         restored.dispose()
 

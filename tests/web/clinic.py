@@ -73,6 +73,7 @@ class Clinic:
     sessions: dict[str, int]
     markers: dict[str, str]
     links: dict[str, str]
+    recordings: dict[str, int]
 
     def close(self) -> None:
         for client in self.clients.values():
@@ -114,4 +115,21 @@ def build_clinic(settings: Settings) -> Clinic:
             purpose: accounts.issue_link(session, Actor.owner(), email, purpose=purpose, now=utc_now()).token
             for purpose, email in (("invite", "invited@clinic.test"), ("reset", "k2@clinic.test"))
         }
-    return Clinic(app, clients, sessions, markers, links)
+    return Clinic(app, clients, sessions, markers, links, {name: keep_recording(app, name) for name in ("k1", "k2")})
+
+
+def keep_recording(app: FastAPI, client: str) -> int:
+    """A kept camera recording (a synthetic side-view bridge) of the client's; its id."""
+    from backfit.catalog.loader import load_catalog
+    from backfit.pose.synthetic import bridge
+    from backfit.services import recordings
+    from backfit.store.models import Profile
+
+    seq = bridge(reps=2, hold_s=1.0)
+    with app.state.backfit.unit_of_work() as session:
+        account = accounts.require_account(session, f"{client}@clinic.test")
+        profile = session.get(Profile, account.profile_id)
+        assert profile is not None
+        exercise = load_catalog().get_or_raise("hip-bridge")
+        kept = recordings.save_video_recording(session, profile.name, exercise, seq.times, seq.frames, 4 / 3, utc_now())
+        return kept.id

@@ -26,6 +26,7 @@ PERSON = "person"  # a person's own pages: clients only (clinicians and admins h
 ADMIN = "admin"  # managing accounts
 SESSION_READ = "session-read"  # one performed session: its person, and their clinician
 SESSION_TRAIN = "session-train"  # recording into a session: its person only
+RECORDING_READ = "recording-read"  # a kept camera recording: its person, and their clinician
 SELF_CLEARANCE = "self-clearance"  # confirming a clinician's advice oneself: single person only
 
 RULES: dict[tuple[str, str], str] = {
@@ -57,6 +58,7 @@ RULES: dict[tuple[str, str], str] = {
     ("POST", "/api/sessions/{performed_id}/answers"): SESSION_TRAIN,
     ("POST", "/api/sessions/{performed_id}/finish"): SESSION_TRAIN,
     ("WEBSOCKET", "/ws/live/{session_id}"): SESSION_TRAIN,
+    ("GET", "/recordings/{recording_id}"): RECORDING_READ, ("GET", "/api/recordings/{recording_id}"): RECORDING_READ,
 }  # fmt: skip
 
 ACTORS = ("nobody", "admin", "one", "two", "k1", "k2")
@@ -80,7 +82,7 @@ def expected(rule: str, actor: str, owner: str | None) -> str:
         return FORBIDDEN
     if actor == owner:
         return ALLOWED
-    if rule == SESSION_READ and CLINICIAN_OF[owner or ""] == actor:
+    if rule in (SESSION_READ, RECORDING_READ) and CLINICIAN_OF[owner or ""] == actor:
         return ALLOWED
     if rule == SESSION_TRAIN and actor in CLINICIAN_OF.values():
         return FORBIDDEN  # never a clinician's to do, whoever's session it is
@@ -119,7 +121,7 @@ HTTP_CASES = [
     for method, path in ROUTES
     if method != "WEBSOCKET"
     for actor in ACTORS
-    for owner in (("k1", "k2") if "{performed_id}" in path else (None,))
+    for owner in (("k1", "k2") if "{performed_id}" in path or "{recording_id}" in path else (None,))
 ]
 
 
@@ -133,6 +135,7 @@ def test_every_route_has_a_rule() -> None:
 def filled(clinic: Clinic, path: str, owner: str | None) -> str:
     if owner is not None:
         path = path.replace("{performed_id}", str(clinic.sessions[owner]))
+        path = path.replace("{recording_id}", str(clinic.recordings[owner]))
     for purpose, token in clinic.links.items():
         if path.startswith(f"/{purpose}/"):
             path = path.replace("{token}", token)

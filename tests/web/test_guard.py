@@ -35,9 +35,17 @@ SAFE = {
     ("GET", "/api/export"), ("GET", "/healthz"), ("GET", "/docs"), ("GET", "/openapi.json"), ("GET", "/static/{path}"),
     ("WEBSOCKET", "/ws/live/{session_id}"), ("GET", "/api/schedule"), ("GET", "/exercises/{exercise_id}/practise"),
     ("GET", "/programme/handout.pdf"), ("GET", "/settings/delete"), ("WEBSOCKET", "/ws/practise/{exercise_id}"),
+    ("GET", "/recordings/{recording_id}"), ("GET", "/api/recordings/{recording_id}"),
 }  # fmt: skip
 """Every route that only reads (the Host check still applies; a foreign Origin is refused too)."""
-FILLED = {"performed_id": "1", "session_id": "1", "exercise_id": "hip-bridge", "name": "pain", "path": "app.css"}
+FILLED = {
+    "performed_id": "1",
+    "session_id": "1",
+    "exercise_id": "hip-bridge",
+    "name": "pain",
+    "path": "app.css",
+    "recording_id": "1",
+}
 
 
 def route_table() -> list[tuple[str, str]]:

@@ -154,6 +154,16 @@ def test_camera_counts_one_bridge_and_its_hold_and_saves_the_set(
     assert [line.split(": ")[0] for line in stored] == [text.rstrip(".") for text in shown]
     record_property("camera_faults", saved[0]["faults"])
     assert re.search(r"1 of \d+ sets done|\d+ of \d+ sets done", page.inner_text("#progress-text"))
+    # the set keeps the landmark recording of its live stream (the page sent the stream with the set)
+    tables = api.get("/api/export", params={"format": "json"}).json()["tables"]
+    [kept] = [r for r in tables["set_recordings"] if r["set_id"] is not None]
+    assert kept["exercise_id"] == "hip-bridge"
+    assert kept["frames"] > 30
+    assert [e["count"] for e in kept["events"] if e["type"] == "repetition"] == [1]
+    page.goto("/history")
+    page.locator("ul.replays a").first.click()
+    page.wait_for_selector("#replay[data-ready=true]")
+    camera_page.shot("live-replay")
 
 
 def open_bridge_with_camera(page: Page, live_server: LiveServer) -> Any:

@@ -16,6 +16,7 @@ from starlette.websockets import WebSocketDisconnect
 from backfit.catalog import load_catalog
 from backfit.pose import analyze_sequence
 from backfit.pose.synthetic import bridge
+from backfit.services import recording_codec as codec
 from backfit.services.live import LiveStreams
 from backfit.web.live import MAX_MESSAGE_BYTES, NOT_FOLLOWABLE
 from tests.web.conftest import answers
@@ -72,7 +73,10 @@ def test_counts_repetitions_and_holds_as_the_batch_analysis_does(ws: WebSocketTe
     reps = [e for e in events if e["type"] == "repetition"]
     holds = [e for e in events if e["type"] == "hold"]
     assert [e["count"] for e in reps] == [1, 2, 3]
-    batch = analyze_sequence(load_catalog().get_or_raise("hip-bridge"), BRIDGE.times, BRIDGE.frames, aspect=4 / 3)
+    recording = codec.from_arrays(BRIDGE.times, BRIDGE.frames)  # live analysis sees the frames as stored
+    batch = analyze_sequence(
+        load_catalog().get_or_raise("hip-bridge"), recording.times(), recording.frames64(), aspect=4 / 3
+    )
     assert [h["seconds"] for h in holds] == [h.duration for h in batch.holds]
     assert len(holds) == 3
     assert summary["state"]["reps"] == 3
@@ -185,7 +189,11 @@ def test_a_dropped_connection_resumes_the_same_set(client: TestClient, camera_it
     reps = [e["count"] for e in before + after + summary["events"] if e["type"] == "repetition"]
     assert reps == [1, 2, 3]
     with client.websocket_connect(url(*camera_item, stream="phone")) as third:
-        assert not third.receive_json()["resumed"], "an ended set is forgotten"
+        hello = third.receive_json()
+        assert hello["state"]["ended"], "an ended set stays ended (it is rebuilt from its stored frames)"
+        assert hello["state"]["reps"] == 3
+        third.send_json(frame(n, t=float(BRIDGE.times[-1]) + 1))
+        assert "ended" in third.receive_json()["detail"]
 
 
 def test_streams_expire() -> None:

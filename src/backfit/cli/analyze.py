@@ -17,10 +17,14 @@ from backfit.adapters.errors import (
     VideoInputError,
 )
 from backfit.catalog import CatalogError, load_catalog
+from backfit.catalog.schema import Exercise
 from backfit.cli.app import ExitCode, app, console, err_console, fail, print_json
+from backfit.cli.common import PROFILE_HELP, services
 from backfit.cli.tables import Column, records
 from backfit.pose import AnalysisReport, NotAnalyzableError
+from backfit.services import profiles, recordings
 from backfit.services.analysis import VideoAnalysis, WrongExerciseError, analyze_video
+from backfit.services.runtime import utc_now
 
 CODES: dict[type[Exception], ExitCode] = {
     NotAVideoError: ExitCode.not_a_video,
@@ -123,6 +127,20 @@ def write_annotated(result: VideoAnalysis, out: Path) -> None:
     write_video(out, annotate_frames(result), result.fps)
 
 
+def keep_recording(result: VideoAnalysis, exercise: Exercise, profile: str, *, quiet: bool) -> None:
+    """Store the analysed file's landmark recording and events for ``profile``."""
+    with services() as svc, svc.db.unit_of_work() as session:
+        row = recordings.save_video_recording(
+            session, profile, exercise, result.times, result.landmarks, result.aspect, utc_now()
+        )
+        kept = (row.id, row.frames, len(row.times) + len(row.landmarks))
+    if not quiet:
+        console.print(
+            f"Kept its recording ({kept[1]} frames, {kept[2]:,} bytes, no video): replay it at /recordings/{kept[0]}",
+            highlight=False,
+        )
+
+
 @app.command()
 def analyze(
     video: Path = typer.Argument(..., help="Video file (mp4, webm, mov, avi)."),
@@ -135,6 +153,10 @@ def analyze(
     workers: int = typer.Option(
         1, "--workers", "-w", min=1, help="Processes running the pose model, each on a part of the video."
     ),
+    keep: bool = typer.Option(
+        False, "--keep", help="Store the set's landmark recording and events (no video) to replay it in the web app."
+    ),
+    profile: str = typer.Option(profiles.DEFAULT_PROFILE, "--profile", help=PROFILE_HELP),
 ) -> None:
     """Count repetitions and holds and check form in a video of one exercise."""
     try:
@@ -153,6 +175,8 @@ def analyze(
         write_plot(result, plot)
     if annotated is not None:
         write_annotated(result, annotated)
+    if keep:
+        keep_recording(result, record, profile, quiet=as_json)
     if result.problem is not None:
         if not as_json:
             err_console.print("(partial result: only part of the video was usable)")

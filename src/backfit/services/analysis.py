@@ -18,6 +18,7 @@ from backfit.adapters.errors import NoPersonError, PartlyInFrameError, Truncated
 from backfit.catalog.schema import Exercise
 from backfit.pose import AnalysisReport, NotAnalyzableError, analyze_sequence
 from backfit.pose import landmarks as lm
+from backfit.services import recording_codec as codec
 
 IN_FRAME_MARGIN = 0.02  # normalised units a key landmark may stray outside the image
 MIN_IN_FRAME_FRACTION = 0.5  # of the frames with a person, this many must show every key landmark
@@ -69,11 +70,17 @@ def check_people(frames: NDArray[Any]) -> PartlyInFrameError | None:
 def analyze_landmarks(
     exercise: Exercise, times: NDArray[Any], frames: NDArray[Any], aspect: float
 ) -> tuple[AnalysisReport, VideoInputError | None]:
-    """Analyse landmark arrays; frames cut by the image edge are dropped first. Returns the report and any problem."""
+    """Analyse landmark arrays; frames cut by the image edge are dropped first. Returns the report and any problem.
+
+    The frames are analysed as their stored recording holds them (float16 landmarks, float32 time
+    offsets: :mod:`backfit.services.recording_codec`), so that a file, a live set and the replay of
+    either give the same events on the same frames."""
     if exercise.analysis is None:
         raise NotAnalyzableError(f"the camera cannot follow '{exercise.id}' (no analysis in its catalog record)")
+    recording = codec.from_arrays(times, frames)
+    times, frames = recording.times(), recording.frames64()
     problem: VideoInputError | None = check_people(frames)
-    usable = frames.astype(np.float64)
+    usable = frames.copy()
     usable[~in_frame(frames)] = np.nan
     report = analyze_sequence(exercise, times, usable, aspect=aspect)
     expected = {p.value for p in exercise.analysis.positions}

@@ -8,10 +8,12 @@ import math
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
 
 from backfit.catalog.schema import Equipment
 from backfit.plan.intake import Intake, RedFlag
+from backfit.services import recording_codec as codec
 from backfit.services import schedule
 from backfit.services import values as v
 
@@ -109,6 +111,14 @@ COLUMN_TYPES: dict[tuple[str, str], TypeAdapter[Any]] = {
     ("progression_decisions", "before"): _adapter(DecidedPrescription),
     ("progression_decisions", "after"): _adapter(DecidedPrescription),
     ("progression_decisions", "step"): _adapter(Annotated[int, Field(ge=0, le=100)]),
+    ("set_recordings", "item_index"): _adapter(v.ItemIndex | None),
+    ("set_recordings", "stream"): _adapter(Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]),
+    ("set_recordings", "origin"): _adapter(Literal["live", "video"]),
+    ("set_recordings", "exercise_id"): _adapter(Word),
+    ("set_recordings", "aspect"): _adapter(Annotated[float, Field(gt=0.2, lt=5.0, allow_inf_nan=False)]),
+    ("set_recordings", "frames"): _adapter(Annotated[int, Field(ge=0)]),
+    ("set_recordings", "events"): _adapter(Annotated[list[dict[str, Any]], Field(max_length=10_000)] | None),
+    ("recording_chunks", "frames"): _adapter(Annotated[int, Field(ge=1)]),
 }
 """Columns whose values have a range or a shape beyond their SQL type."""
 
@@ -132,7 +142,24 @@ def _check_reminder(value: Any) -> None:
     schedule.parse_choice({"weekdays": ["mon"], "reminder_minutes": value})
 
 
+def _check_times(value: Any) -> None:
+    """Binary columns are checked on their decoded bytes (the base64 text is checked as JSON first)."""
+    if isinstance(value, bytes):
+        offsets = codec.decode_times(value)
+        if offsets.shape[0] and (not np.isfinite(offsets).all() or (np.diff(offsets) <= 0).any()):
+            raise ValueError("recording times must be finite and strictly increasing")
+
+
+def _check_landmarks(value: Any) -> None:
+    if isinstance(value, bytes):
+        codec.decode_landmarks(value)
+
+
 COLUMN_CHECKS: dict[tuple[str, str], Callable[[Any], None]] = {
+    ("set_recordings", "times"): _check_times,
+    ("set_recordings", "landmarks"): _check_landmarks,
+    ("recording_chunks", "times"): _check_times,
+    ("recording_chunks", "landmarks"): _check_landmarks,
     ("schedule_preferences", "weekdays"): _check_weekdays,
     ("schedule_preferences", "time_of_day"): _check_time_of_day,
     ("schedule_preferences", "reminder_minutes"): _check_reminder,

@@ -3,6 +3,8 @@ the lossless import of a JSON backup: one person's, with new ids, beside everyon
 
 from __future__ import annotations
 
+import base64
+import binascii
 import csv
 import io
 import json
@@ -10,7 +12,21 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Date, Float, Integer, String, Table, Text, delete, func, insert, select, text
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Float,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+)
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.types import JSON
@@ -60,6 +76,8 @@ def _dump_value(value: Any) -> Any:
         return value.astimezone(UTC).isoformat()
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
     return value
 
 
@@ -125,6 +143,15 @@ def _parse_value(table: Table, column: str, value: Any) -> Any:
             return parsed
         if isinstance(kind, Date):
             return date.fromisoformat(value)
+        if isinstance(kind, LargeBinary):
+            if not isinstance(value, str):
+                raise ValueError("not base64 text")
+            try:
+                raw = base64.b64decode(value, validate=True)
+            except binascii.Error:
+                raise ValueError("not base64 text") from None
+            check_column(table.name, column, raw)
+            return raw
         if isinstance(kind, Boolean):
             if not isinstance(value, bool):
                 raise ValueError("not true/false")
@@ -175,12 +202,18 @@ def _programme_pauses_begin(tables: dict[str, Any]) -> dict[str, Any]:
     return {**tables, "programme_pauses": []}
 
 
+def _sets_gain_recordings(tables: dict[str, Any]) -> dict[str, Any]:
+    """0005 -> 0008: no set had a landmark recording before it (two new, empty tables)."""
+    return {**tables, "set_recordings": [], "recording_chunks": []}
+
+
 BACKUP_UPGRADES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     "0001": ("0002", _sets_gain_source_and_faults),
     "0002": ("0003", _unchanged),
     "0003": ("0004", _programme_pauses_begin),
     "0004": ("0005", _profiles_gain_schedule_preferences),
     "0005": ("0006", _unchanged),
+    "0006": ("0008", _sets_gain_recordings),
 }
 """Schema revision of an older backup -> (the next revision, how its tables become that revision's).
 

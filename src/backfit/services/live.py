@@ -22,6 +22,7 @@ import numpy as np
 from backfit.catalog.schema import Exercise
 from backfit.pose import Analyzer, CheckFailed, Event, Hold, PositionMismatch, Repetition, ViewAdvice
 from backfit.pose import landmarks as lm
+from backfit.services import recording_codec as codec
 from backfit.services.analysis import IN_FRAME_MARGIN
 
 FRAMING_SETTLE_S = 0.5
@@ -125,6 +126,12 @@ class LiveCoach:
     framing: str | None = None
     _framing_candidate: tuple[str | None, float] | None = None
     finished: bool = False
+    durable: bool = False
+    """Its frames are stored (:mod:`backfit.services.live_store`): acks say how far (``stored_seq``)."""
+    t0: float | None = None
+    stored_seq: int = -1
+    pending: list[codec.Recording] = field(default_factory=list)
+    """Frames analysed but not stored yet (offsets from :attr:`t0`)."""
 
     def __post_init__(self) -> None:
         self.analyzer = Analyzer(self.exercise, self.aspect)
@@ -138,19 +145,57 @@ class LiveCoach:
 
         The live hold state follows the last frame of the chunk.
         """
-        data = np.full((len(frames), 33, 4), np.nan)
-        out: list[JSONDict] = []
-        for i, (t, frame) in enumerate(zip(times, frames, strict=True)):
+        raw = np.full((len(frames), 33, 4), np.nan)
+        for i, frame in enumerate(frames):
             if frame is not None:
-                data[i] = frame
+                raw[i] = frame
+        if self.t0 is None:
+            self.t0 = float(times[0])
+        after = float(self.last_t - self.t0) if self.last_t is not None else None
+        part = codec.Recording(
+            self.t0,
+            codec.quantize_offsets(np.asarray(times, dtype=np.float64) - self.t0, after),
+            codec.quantize_landmarks(raw),
+        )
+        self.pending.append(part)
+        return self.analyse(part)
+
+    def analyse(self, part: codec.Recording) -> list[JSONDict]:
+        """Analyse recorded frames (quantized: live analysis sees exactly what is stored); returns their events."""
+        stamps = part.times()
+        data = part.frames64()
+        out: list[JSONDict] = []
+        for i in range(part.frames):
             problem = out_of_frame(data[i])
-            out += self._framing(t, problem)
+            out += self._framing(float(stamps[i]), problem)
             if problem is not None:
                 data[i] = np.nan
-        events = self.analyzer.update_many(np.asarray(times, dtype=np.float64), data)
-        self.last_t = times[-1]
-        self._track_hold(times[-1])
+        events = self.analyzer.update_many(stamps, data)
+        self.last_t = float(stamps[-1])
+        self._track_hold(self.last_t)
         return out + self._record(events)
+
+    def take_pending(self) -> codec.Recording | None:
+        """The frames not stored yet, as one part (and forget them: the caller stores them)."""
+        if not self.pending or self.t0 is None:
+            return None
+        part = codec.concatenate(self.t0, self.pending)
+        self.pending = []
+        return part
+
+    @classmethod
+    def rebuilt(
+        cls, exercise: Exercise, aspect: float, recording: codec.Recording, last_seq: int, finished: bool
+    ) -> LiveCoach:
+        """The coach of a stored live set: its frames run through the same analysis (events are not resent)."""
+        coach = cls(exercise, aspect, durable=True)
+        coach.t0 = recording.t0
+        if recording.frames:
+            coach.analyse(recording)
+        coach.last_seq = coach.stored_seq = last_seq
+        if finished:
+            coach.finish()
+        return coach
 
     def finish(self) -> list[JSONDict]:
         """End the set: a repetition still at the top counts if it reached the peak."""
@@ -160,7 +205,8 @@ class LiveCoach:
         return self._record(self.analyzer.finish())
 
     def state(self) -> JSONDict:
-        """Reps so far, whether the top position is held now and for how long (s), total held (s), view."""
+        """Reps so far, whether the top position is held now and for how long (s), total held (s), view,
+        framing, the seq of the last frame stored (the client keeps later ones to resend) and whether it ended."""
         holding = self.hold_start is not None and self.last_t is not None
         current = self.hold_now_s if holding else 0.0
         position = self.analyzer.position
@@ -173,6 +219,8 @@ class LiveCoach:
             "view": self.analyzer.view.value,
             "position": position.value if position is not None else None,
             "framing": self.framing,
+            "stored_seq": self.stored_seq if self.durable else self.last_seq,
+            "ended": self.finished,
         }
 
     def _track_hold(self, t: float) -> None:
@@ -226,6 +274,19 @@ class LiveStreams:
         while len(self._coaches) > self.limit:
             self._coaches.popitem(last=False)
         return coach, resumed
+
+    def peek(self, key: StreamKey) -> LiveCoach | None:
+        """The coach this process holds for ``key`` (not expired), without using it."""
+        self._expire()
+        found = self._coaches.get(key)
+        return found[0] if found is not None else None
+
+    def put(self, key: StreamKey, coach: LiveCoach) -> None:
+        """Hold ``coach`` for ``key`` (replacing any older one)."""
+        self._coaches.pop(key, None)
+        self._coaches[key] = (coach, self.clock())
+        while len(self._coaches) > self.limit:
+            self._coaches.popitem(last=False)
 
     def touch(self, key: StreamKey) -> None:
         found = self._coaches.get(key)

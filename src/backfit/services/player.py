@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from backfit.catalog.loader import Catalog
 from backfit.plan.model import Side
+from backfit.services import recordings
 from backfit.services.faults import FaultSeen, SetSource
 from backfit.services.sessions import engine_items, progress_so_far, record_event
 from backfit.session.engine import EngineItem, ExerciseAnswered, FinishedSet, SetKey, units_of
@@ -75,10 +76,11 @@ def record_set(
     now: datetime,
     source: SetSource | None = None,
     faults: Sequence[FaultSeen] | None = None,
+    stream: str | None = None,
 ) -> tuple[SetRecord, bool]:
-    """Store one finished set (with how it was counted and, for a camera set, the
-    faults seen); returns the stored set and whether it is new (a repeat of a
-    stored set is accepted and changes nothing: the first one stays)."""
+    """Store one finished set (with how it was counted and, for a camera set, the faults seen
+    and the landmark recording of its live ``stream``); returns the stored set and whether it
+    is new (a repeat of a stored set is accepted and changes nothing: the first one stays)."""
     state = player_state(session, performed_id, catalog)
     item = _open_item(state, item_index)
     key = SetKey(item_index, set_index, side)
@@ -103,6 +105,8 @@ def record_set(
             SetRecord.side == side,
         )
     ).one()
+    if created and stream is not None and source == "camera":
+        recordings.attach_live(session, stored, stream, catalog)
     return stored, created
 
 

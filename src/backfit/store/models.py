@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -325,3 +326,49 @@ class SignInAttempt(Base):
     address: Mapped[str] = mapped_column(String(64))
     succeeded: Mapped[bool] = mapped_column(Boolean)
     at: Mapped[datetime]
+
+
+class SetRecording(Base):
+    """The landmark recording of one camera set and the analyzer's events on it (no video).
+
+    ``times``: float32 little-endian offsets (s) from ``t0``, strictly increasing; ``landmarks``:
+    float16 ``(frames, 33, 4)`` (:mod:`backfit.services.recording_codec`). A live set's frames
+    arrive in :class:`RecordingChunk` rows while it runs and are joined here when the set is saved
+    (``set_id``); a video file's recording is stored whole.
+    """
+
+    __tablename__ = "set_recordings"
+    __table_args__ = (UniqueConstraint("performed_session_id", "item_index", "stream"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"), index=True)
+    performed_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("performed_sessions.id", ondelete="CASCADE"), index=True
+    )
+    set_id: Mapped[int | None] = mapped_column(ForeignKey("sets.id", ondelete="CASCADE"), unique=True)
+    item_index: Mapped[int | None]
+    stream: Mapped[str] = mapped_column(String(64), doc="The live stream's id, or 'video' for a file.")
+    origin: Mapped[str] = mapped_column(String(8), doc="'live' (the browser's camera) or 'video' (a file).")
+    exercise_id: Mapped[str] = mapped_column(String(80))
+    aspect: Mapped[float] = mapped_column(Float, doc="Image width / height the landmarks are normalised to.")
+    t0: Mapped[float | None] = mapped_column(Float, doc="The first frame's time on the source's clock (s).")
+    frames: Mapped[int] = mapped_column(doc="Frames in times/landmarks (0 while a live set runs).")
+    times: Mapped[bytes] = mapped_column(LargeBinary)
+    landmarks: Mapped[bytes] = mapped_column(LargeBinary)
+    events: Mapped[list[Any] | None] = mapped_column(
+        JSON(none_as_null=True), doc="The analyzer's events (times in s from t0); None until the set is saved."
+    )
+    finished: Mapped[bool] = mapped_column(Boolean, doc="The set was ended (no more frames come).")
+    created_at: Mapped[datetime]
+
+
+class RecordingChunk(Base):
+    """Frames of a live set stored while it runs (about one a second), so any worker can continue it."""
+
+    __tablename__ = "recording_chunks"
+    __table_args__ = (UniqueConstraint("recording_id", "last_seq"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recording_id: Mapped[int] = mapped_column(ForeignKey("set_recordings.id", ondelete="CASCADE"), index=True)
+    last_seq: Mapped[int] = mapped_column(doc="The client's seq of the chunk's last frame.")
+    frames: Mapped[int]
+    times: Mapped[bytes] = mapped_column(LargeBinary)
+    landmarks: Mapped[bytes] = mapped_column(LargeBinary)

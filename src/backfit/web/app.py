@@ -80,6 +80,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
         library,
         onboarding,
         progress,
+        replay,
         schedule_api,
         sessions,
         settings_pages,
@@ -91,7 +92,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
     for error in (NotFound, Rejected, ImportRejected, DatabaseUnavailable, PainBeforeSession, Forbidden, AccountError):
         app.add_exception_handler(error, domain_error)
     routers = (onboarding, library, sessions, progress, settings_pages, handout, api, schedule_api, accounts_pages)
-    for module in routers:
+    for module in (*routers, replay):
         app.include_router(module.router)
     live.install(app)
 

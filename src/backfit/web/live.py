@@ -19,10 +19,13 @@ answered by ``{"type": "summary", ...}``. A message that is not valid JSON, too
 large (over :data:`MAX_MESSAGE_BYTES`), of the wrong shape or out of order is
 answered by ``{"type": "error", "detail": ...}`` and the connection keeps serving.
 
-Resuming: the analysis of a stream is kept for a while after its connection
-drops (:class:`backfit.services.live.LiveStreams`); reconnecting with the same
-``stream`` continues the same set, and the ``hello`` message says how far it got
-(``last_seq``), so the client sends only later frames.
+Resuming: a session's frames are stored about once a second while the set runs
+(:class:`backfit.services.live_store.LiveStore`; ``state.stored_seq`` in each ack
+says how far, so the client keeps later frames), and the analysis is kept for a
+while after a connection drops (:class:`backfit.services.live.LiveStreams`).
+Reconnecting with the same ``stream``, to this process or another one, continues
+the same set (rebuilt from the stored frames when needed), and the ``hello``
+message says how far it got (``last_seq``), so the client sends only later frames.
 
 ``/ws/practise/{exercise_id}?stream=ID&aspect=W/H`` is the same conversation for
 practising one exercise with the camera outside a session (nothing is stored).
@@ -42,6 +45,7 @@ from backfit.catalog.schema import Exercise
 from backfit.pose import landmarks as lm
 from backfit.services import player, policy
 from backfit.services.live import LiveCoach, LiveStreams, StreamKey
+from backfit.services.live_store import PRACTICE_SESSION, LiveStore
 from backfit.services.policy import Actor
 from backfit.store.errors import NotFound
 from backfit.web.schemas import Payload
@@ -73,6 +77,8 @@ Message = TypeAdapter[LiveFrame | LiveEnd](Annotated[LiveFrame | LiveEnd, Field(
 def install(app: FastAPI, streams: LiveStreams | None = None) -> None:
     """Serve the live WebSocket on ``app``, keeping analyses in ``streams``."""
     app.state.live_streams = streams or LiveStreams()
+    state: AppState = app.state.backfit
+    app.state.live_store = LiveStore(state.unit_of_work, state.now)
     app.include_router(router)
 
 
@@ -124,10 +130,6 @@ async def live(
     await _coach(websocket, (session_id, item, stream), exercise, aspect)
 
 
-PRACTICE_SESSION = 0
-"""The session id of practice streams (real sessions start at 1)."""
-
-
 @router.websocket("/ws/practise/{exercise_id}")
 async def practise(
     websocket: WebSocket,
@@ -150,7 +152,8 @@ async def practise(
 async def _coach(websocket: WebSocket, key: StreamKey, exercise: Exercise, aspect: float) -> None:
     """Serve one accepted live stream: hello, then frames in and acks out until the set ends."""
     streams: LiveStreams = websocket.app.state.live_streams
-    coach, resumed = streams.get(key, lambda: LiveCoach(exercise, aspect))
+    store: LiveStore = websocket.app.state.live_store
+    coach, resumed = await run_in_threadpool(store.open, streams, key, lambda: LiveCoach(exercise, aspect))
     await websocket.send_json(
         {
             "type": "hello",
@@ -169,7 +172,11 @@ async def _coach(websocket: WebSocket, key: StreamKey, exercise: Exercise, aspec
             while not inbox.empty() and batch[-1] is not None:
                 batch.append(inbox.get_nowait())
             messages = [m for m in batch if m is not None]
-            for reply in handle_many(coach, messages):
+            replies = handle_many(coach, messages)
+            ended = any(r["type"] == "summary" for r in replies)
+            if coach.durable:
+                await run_in_threadpool(store.save, key, coach, ended)
+            for reply in replies:
                 await websocket.send_json(reply)
                 if reply["type"] == "summary":
                     streams.drop(key)
@@ -180,6 +187,8 @@ async def _coach(websocket: WebSocket, key: StreamKey, exercise: Exercise, aspec
     finally:
         reader.cancel()
         streams.touch(key)
+        if coach.durable and coach.pending:
+            await run_in_threadpool(store.save, key, coach, True)
 
 
 async def _read(websocket: WebSocket, inbox: asyncio.Queue[str | bytes | None]) -> None:

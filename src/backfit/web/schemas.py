@@ -136,11 +136,18 @@ class SetCreate(Payload):
     faults: Faults | None = Field(
         default=None, description="Camera sets: the form faults seen during the set ([] for none)."
     )
+    stream: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9_-]{1,64}$",
+        description="Camera sets: the live stream that watched the set; its landmark recording is kept with it.",
+    )
 
     @model_validator(mode="after")
     def _faults_come_from_the_camera(self) -> SetCreate:
         if self.faults and self.source != "camera":
             raise ValueError("faults are seen by the camera: send them with source 'camera'")
+        if self.stream is not None and self.source != "camera":
+            raise ValueError("a stream is the camera's: send it with source 'camera'")
         return self
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from backfit.services import charts, checkins
+from backfit.services import charts, checkins, recordings
 from backfit.services.history import data_version, history, progress_series
 from backfit.store.errors import NotFound
 from backfit.web.auth import PersonDep
@@ -57,6 +57,7 @@ def render_history(
             psfs_due = checkins.psfs_due(session, now=state.now(), name=person)
             activities = checkins.psfs_activities(session, person)
             pain_checkins = checkins.recent_checkins(session, limit=20, name=person)
+            replays = recordings.replayable_sets(session, person, [r.id for r in rows[:limit]])
         except NotFound:
             return RedirectResponse("/", status_code=303)
     return state.render(
@@ -69,6 +70,7 @@ def render_history(
         psfs_due=psfs_due,
         activities=activities,
         checkins=pain_checkins,
+        replays=replays,
         catalog=state.catalog,
         notice=notice,
         problem=problem,

@@ -53,8 +53,10 @@ function speakable(muted) {
  *            video, canvas, muted: () => bool, onState(state), onEvent(event), onStatus(text),
  *            onPose(pose or null) (optional: each frame's landmarks, null when nobody is seen) }
  * start() resolves once the camera and model run (or rejects with a message for the person);
- * stop() ends the set and resolves to { reps, held_s, holds, faults, t0 }: the fault events seen,
- * and t0, the time (s, the faults' clock) of the first frame sent.
+ * stop() ends the set and resolves to { reps, held_s, holds, faults, t0, stream }: the fault events
+ * seen, t0, the time (s, the faults' clock) of the first frame sent, and the stream id (the server
+ * keeps the set's landmark recording under it). A dropped connection reconnects by itself and
+ * resends the frames the server has not stored yet (its acks say how far: state.stored_seq).
  */
 export class LiveSet {
   constructor(options) {
@@ -136,7 +138,9 @@ export class LiveSet {
       this.applyState(message.state);
       if (message.resumed) this.o.onStatus("Reconnected: the count goes on.");
     } else if (message.type === "ack") {
-      this.unacked = this.unacked.filter((f) => f.seq > message.seq);
+      // keep what the server has not stored yet: a reconnect (maybe to another worker) asks for it again
+      const kept = message.state && Number.isInteger(message.state.stored_seq) ? message.state.stored_seq : message.seq;
+      this.unacked = this.unacked.filter((f) => f.seq > kept);
       for (const event of message.events) this.event(event);
       this.applyState(message.state);
     } else if (message.type === "summary") {
@@ -258,7 +262,14 @@ export class LiveSet {
     }
     this.close();
     const state = (summary && summary.state) || this.state;
-    return { reps: state.reps, held_s: state.held_s, holds: state.holds, faults: this.faults, t0: this.t0 || 0 };
+    return {
+      reps: state.reps,
+      held_s: state.held_s,
+      holds: state.holds,
+      faults: this.faults,
+      t0: this.t0 || 0,
+      stream: this.stream,
+    };
   }
 
   close() {

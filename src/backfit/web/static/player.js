@@ -34,6 +34,7 @@
   let live = null; // the LiveSet of the work step in progress, in camera mode
   let liveModule = null;
   let reviewFaults = []; // the faults the camera saw in the set under review, as the sets API takes them
+  let reviewStream = null; // the live stream that watched the set under review (its recording is kept)
   const MAX_FAULTS = 100; // the most the sets API takes for one set
 
   // ---- speech -------------------------------------------------------------
@@ -547,6 +548,7 @@
     if (it.reps === null) hold = result.held_s;
     else if (result.holds) hold = result.held_s / result.holds;
     $("review-hold").value = hold === null ? "" : hold.toFixed(1);
+    reviewStream = result.stream || null;
     reviewFaults = result.faults.slice(0, MAX_FAULTS).map((f) => ({
       text: f.text,
       quantity: f.quantity,
@@ -586,7 +588,9 @@
       return;
     }
     show("review", false);
-    finishSet(repsDone, held, { source: "camera", faults: reviewFaults });
+    const counted = { source: "camera", faults: reviewFaults };
+    if (reviewStream) counted.stream = reviewStream;
+    finishSet(repsDone, held, counted);
   }
 
   // ---- questions ------------------------------------------------------------------
