@@ -23,7 +23,9 @@ UNSAFE = {
     ("POST", "/api/sessions/{performed_id}/sets"), ("POST", "/api/sessions/{performed_id}/answers"),
     ("POST", "/api/sessions/{performed_id}/finish"), ("POST", "/api/checkins"), ("POST", "/api/psfs"),
     ("POST", "/api/import"), ("POST", "/clinician-advised"), ("POST", "/settings/delete"),
-    ("POST", "/settings/schedule"), ("PUT", "/api/schedule"),
+    ("POST", "/settings/schedule"), ("PUT", "/api/schedule"), ("POST", "/sign-in"), ("POST", "/sign-out"),
+    ("POST", "/invite/{token}"), ("POST", "/reset/{token}"), ("POST", "/admin/accounts"),
+    ("POST", "/admin/accounts/{account_id}/disabled"), ("POST", "/admin/accounts/{account_id}/reset-link"),
 }  # fmt: skip
 """Every route that changes data: each needs this origin and the CSRF token."""
 SAFE = {
@@ -35,6 +37,7 @@ SAFE = {
     ("GET", "/api/export"), ("GET", "/healthz"), ("GET", "/docs"), ("GET", "/openapi.json"), ("GET", "/static/{path}"),
     ("WEBSOCKET", "/ws/live/{session_id}"), ("GET", "/api/schedule"), ("GET", "/exercises/{exercise_id}/practise"),
     ("GET", "/programme/handout.pdf"), ("GET", "/settings/delete"), ("WEBSOCKET", "/ws/practise/{exercise_id}"),
+    ("GET", "/sign-in"), ("GET", "/invite/{token}"), ("GET", "/reset/{token}"), ("GET", "/admin"),
     ("GET", "/recordings/{recording_id}"), ("GET", "/api/recordings/{recording_id}"),
 }  # fmt: skip
 """Every route that only reads (the Host check still applies; a foreign Origin is refused too)."""
@@ -45,6 +48,8 @@ FILLED = {
     "name": "pain",
     "path": "app.css",
     "recording_id": "1",
+    "account_id": "1",
+    "token": "no-such-link",
 }
 
 

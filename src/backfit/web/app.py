@@ -17,7 +17,7 @@ from starlette.types import ASGIApp
 
 from backfit import __version__
 from backfit.settings import Settings, get_settings
-from backfit.web.auth import SignInGate
+from backfit.web.auth import SignInGate, navigation
 from backfit.web.security import Guard, signing_secret
 from backfit.web.state import AppState
 
@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
         "signing_secret": signing_secret(settings.data_dir),
     }
     app.state.backfit = state
+    state.templates.env.globals["navigation"] = navigation
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     from sqlalchemy.exc import IntegrityError

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 import anyio
 from fastapi import Depends, HTTPException, Path, Request
+from jinja2 import pass_context
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from backfit.services import accounts, policy
@@ -172,9 +173,11 @@ NAV: dict[policy.Role, tuple[tuple[str, str], ...]] = {
 """The main navigation of each role's pages."""
 
 
-def navigation(request: Request) -> dict[str, object]:
-    """For base.html: the links of the actor's role and who is signed in (None: nobody)."""
-    actor = request.scope.get("state", {}).get("actor")
+@pass_context
+def navigation(context: dict[str, Any]) -> dict[str, object]:
+    """For base.html (a template global, set by ``create_app``): the links of the page's actor's
+    role and who is signed in (None: nobody)."""
+    actor = context["request"].scope.get("state", {}).get("actor")
     if not isinstance(actor, Actor):
         return {"links": (), "signed_in": None}
     return {"links": NAV[actor.role], "signed_in": actor.display_name if actor.signed_in else None}
