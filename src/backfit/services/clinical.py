@@ -74,8 +74,8 @@ class ClientPage:
 def client_page(session: Session, actor: Actor, profile_id: int, *, catalog: Catalog) -> ClientPage:
     """Everything the client page shows; NotFound for a person the actor does not look after,
     Forbidden for an admin. Notes are read with the ``NOTE`` permission (clinicians only)."""
-    profile = policy.person(session, actor, Action.READ, profile_id)
     policy.require(actor, Action.NOTE)
+    profile = policy.person(session, actor, Action.READ, profile_id)
     account = session.scalars(select(Account).where(Account.profile_id == profile.id)).one_or_none()
     items: list[ItemView] = []
     assignable: list[Exercise] = []
