@@ -23,7 +23,12 @@ UNSAFE = {
     ("POST", "/api/sessions/{performed_id}/sets"), ("POST", "/api/sessions/{performed_id}/answers"),
     ("POST", "/api/sessions/{performed_id}/finish"), ("POST", "/api/checkins"), ("POST", "/api/psfs"),
     ("POST", "/api/import"), ("POST", "/clinician-advised"), ("POST", "/settings/delete"),
-    ("POST", "/settings/schedule"), ("PUT", "/api/schedule"),
+    ("POST", "/settings/schedule"), ("PUT", "/api/schedule"), ("POST", "/clinic/invite"),
+    ("POST", "/clinic/clients/{profile_id}/assign"), ("POST", "/clinic/clients/{profile_id}/swap"),
+    ("POST", "/clinic/clients/{profile_id}/dose"), ("POST", "/clinic/clients/{profile_id}/hold"),
+    ("POST", "/clinic/clients/{profile_id}/approval"), ("POST", "/clinic/clients/{profile_id}/pending/{pending_id}"),
+    ("POST", "/clinic/clients/{profile_id}/notes"), ("POST", "/clinic/clients/{profile_id}/clear-red-flags"),
+    ("POST", "/clinic/clients/{profile_id}/clear-pause"),
 }  # fmt: skip
 """Every route that changes data: each needs this origin and the CSRF token."""
 SAFE = {
@@ -35,9 +40,18 @@ SAFE = {
     ("GET", "/api/export"), ("GET", "/healthz"), ("GET", "/docs"), ("GET", "/openapi.json"), ("GET", "/static/{path}"),
     ("WEBSOCKET", "/ws/live/{session_id}"), ("GET", "/api/schedule"), ("GET", "/exercises/{exercise_id}/practise"),
     ("GET", "/programme/handout.pdf"), ("GET", "/settings/delete"), ("WEBSOCKET", "/ws/practise/{exercise_id}"),
+    ("GET", "/clinic"), ("GET", "/clinic/adherence.csv"), ("GET", "/clinic/clients/{profile_id}"),
 }  # fmt: skip
 """Every route that only reads (the Host check still applies; a foreign Origin is refused too)."""
-FILLED = {"performed_id": "1", "session_id": "1", "exercise_id": "hip-bridge", "name": "pain", "path": "app.css"}
+FILLED = {
+    "profile_id": "1",
+    "pending_id": "1",
+    "performed_id": "1",
+    "session_id": "1",
+    "exercise_id": "hip-bridge",
+    "name": "pain",
+    "path": "app.css",
+}
 
 
 def route_table() -> list[tuple[str, str]]:

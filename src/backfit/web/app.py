@@ -65,12 +65,15 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
     from sqlalchemy.exc import IntegrityError
 
     from backfit.services.player import Rejected
+    from backfit.services.policy import Forbidden
+    from backfit.services.prescribing import PrescribingError
     from backfit.services.sessions import PainBeforeSession
     from backfit.store.errors import DatabaseUnavailable, ImportRejected, NotFound
     from backfit.web import live
     from backfit.web.errors import conflict_error, domain_error, http_error, validation_error
     from backfit.web.routes import (
         api,
+        clinic,
         handout,
         library,
         onboarding,
@@ -83,9 +86,17 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
     app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(IntegrityError, conflict_error)
-    for error in (NotFound, Rejected, ImportRejected, DatabaseUnavailable, PainBeforeSession):
+    for error in (
+        NotFound,
+        Rejected,
+        ImportRejected,
+        DatabaseUnavailable,
+        PainBeforeSession,
+        Forbidden,
+        PrescribingError,
+    ):
         app.add_exception_handler(error, domain_error)
-    for module in (onboarding, library, sessions, progress, settings_pages, handout, api, schedule_api):
+    for module in (onboarding, library, sessions, progress, settings_pages, handout, api, schedule_api, clinic):
         app.include_router(module.router)
     live.install(app)
 

@@ -28,6 +28,8 @@ def describe(errors: list[dict[str, Any]]) -> list[str]:
 def domain_status(exc: Exception) -> int:
     """The HTTP status of a use case's error: the first matching class wins."""
     from backfit.services.player import Rejected
+    from backfit.services.policy import Forbidden
+    from backfit.services.prescribing import PrescribingError
     from backfit.services.profiles import NoProgramme
     from backfit.services.sessions import PainBeforeSession
     from backfit.store.errors import DatabaseUnavailable, ImportRejected, NotFound
@@ -38,6 +40,8 @@ def domain_status(exc: Exception) -> int:
         (Rejected, 409),
         (PainBeforeSession, 409),
         (ImportRejected, 422),
+        (Forbidden, 403),
+        (PrescribingError, 422),
         (DatabaseUnavailable, 503),
     )
     for kind, status in kinds:

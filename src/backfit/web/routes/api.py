@@ -15,6 +15,7 @@ from backfit.services import calendar, checkins, exports, player, profiles, sess
 from backfit.services.history import SessionSummary, history
 from backfit.services.programmes import programme_read
 from backfit.store.errors import NotFound
+from backfit.web.auth import ActorDep
 from backfit.web.routes.library import Search, search
 from backfit.web.schemas import (
     AnswerCreate,
@@ -75,11 +76,12 @@ def get_exercise(state: State, exercise_id: str) -> Exercise:
 
 
 @router.post("/intake", response_model=ScreeningRead, responses=ERRORS)
-def post_intake(state: State, intake: Intake) -> ScreeningRead:
-    """Store intake answers; builds the programme unless a red flag blocks it."""
+def post_intake(state: State, intake: Intake, actor: ActorDep) -> ScreeningRead:
+    """Store intake answers; builds the programme unless a red flag blocks it (a clinic
+    client's own clearance is not taken: their clinician clears red flags)."""
     with state.unit_of_work() as session:
-        profiles.save_intake(session, intake, catalog=state.catalog, rules=state.rules, now=state.now())
-    return screening_read(screen(intake))
+        profiles.save_intake(session, intake, catalog=state.catalog, rules=state.rules, now=state.now(), actor=actor)
+    return screening_read(screen(profiles.as_given_by(intake, actor)))
 
 
 @router.get("/programme", response_model=ProgrammeRead, responses=ERRORS)

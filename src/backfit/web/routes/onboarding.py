@@ -9,9 +9,11 @@ from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
 from backfit.plan.intake import EXPERIENCE_QUESTION, RED_FLAG_QUESTIONS, Experience, Intake, RedFlag, screen
-from backfit.services import profiles
+from backfit.services import clinical, policy, profiles
+from backfit.services.policy import Actor
 from backfit.services.programmes import programme_read
 from backfit.services.schedule import schedule_for
+from backfit.web.auth import ActorDep
 from backfit.web.state import AppState, app_state
 from backfit.web.views import same_days
 
@@ -84,9 +86,9 @@ def answers_from_form(form: Any) -> dict[str, Any]:
     }
 
 
-def save(state: AppState, intake: Intake) -> None:
+def save(state: AppState, intake: Intake, actor: Actor) -> None:
     with state.unit_of_work() as session:
-        profiles.save_intake(session, intake, catalog=state.catalog, rules=state.rules, now=state.now())
+        profiles.save_intake(session, intake, catalog=state.catalog, rules=state.rules, now=state.now(), actor=actor)
 
 
 def _range(field: str) -> tuple[object, object]:
@@ -138,21 +140,21 @@ def intake_problems(raw: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 @router.post("/intake")
-async def intake_submit(request: Request, state: State) -> Any:
+async def intake_submit(request: Request, state: State, actor: ActorDep) -> Any:
     form = await request.form()
     raw = answers_from_form(form)
     problems = intake_problems(raw)
     if problems:
         return state.render(request, "intake.html", status_code=422, **_form_context(raw, problems))
     intake = Intake.model_validate(raw)
-    save(state, intake)
+    save(state, intake, actor)
     if screen(intake).blocked:
         return RedirectResponse("/intake/blocked", status_code=303)
     return RedirectResponse("/programme", status_code=303)
 
 
 @router.get("/intake/blocked")
-def blocked(request: Request, state: State) -> Any:
+def blocked(request: Request, state: State, actor: ActorDep) -> Any:
     answers = latest_answers(state)
     if answers is None:
         return RedirectResponse("/intake", status_code=303)
@@ -160,13 +162,20 @@ def blocked(request: Request, state: State) -> Any:
     if not screening.blocked:
         return RedirectResponse("/programme", status_code=303)
     return state.render(
-        request, "blocked.html", flags=[RED_FLAG_QUESTIONS[f] for f in screening.flags], message=screening.message()
+        request,
+        "blocked.html",
+        flags=[RED_FLAG_QUESTIONS[f] for f in screening.flags],
+        message=screening.message(),
+        self_clearance=policy.clears_own_pause(actor),
     )
 
 
 @router.post("/intake/clearance")
-async def clearance(request: Request, state: State) -> Any:
-    """Go on after red flags only with an explicit confirmation, which is recorded."""
+async def clearance(request: Request, state: State, actor: ActorDep) -> Any:
+    """Go on after red flags only with an explicit confirmation, which is recorded (the
+    single-person owner; a clinic client's clinician clears them on the client page)."""
+    if not policy.clears_own_pause(actor):
+        raise policy.Forbidden(policy.forbidden_words(actor, policy.Action.CLEAR))
     form = await request.form()
     answers = latest_answers(state)
     if answers is None:
@@ -179,14 +188,15 @@ async def clearance(request: Request, state: State) -> Any:
             status_code=422,
             flags=[RED_FLAG_QUESTIONS[f] for f in screening.flags],
             message=screening.message(),
+            self_clearance=True,
             error="Tick the box to confirm that a clinician has cleared you, or see one first.",
         )
-    save(state, Intake.model_validate({**answers, "clearance_confirmed": True}))
+    save(state, Intake.model_validate({**answers, "clearance_confirmed": True}), actor)
     return RedirectResponse("/programme", status_code=303)
 
 
 @router.get("/programme")
-def programme_page(request: Request, state: State) -> Any:
+def programme_page(request: Request, state: State, actor: ActorDep) -> Any:
     with state.unit_of_work() as session:
         try:
             view = profiles.current_programme(session)
@@ -201,4 +211,5 @@ def programme_page(request: Request, state: State) -> Any:
             programme=programme,
             days=same_days(programme.days),
             when=schedule_for(session, profiles.DEFAULT_PROFILE).choice.describe(),
+            clinician_changes=clinical.own_changes(session, actor, profiles.DEFAULT_PROFILE),
         )

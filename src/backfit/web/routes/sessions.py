@@ -9,12 +9,14 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
 from fastapi.responses import RedirectResponse
 
 from backfit.plan.coaching import EVERYTHING_STOPPED, ItemState, everything_stopped
-from backfit.services import coaching, player, profiles, sessions
+from backfit.services import clinical, coaching, player, policy, profiles, sessions
 from backfit.services.history import session_faults
+from backfit.services.policy import Actor
 from backfit.services.programmes import programme_read
 from backfit.services.wording import decision_words
 from backfit.session.keys import keys_json
 from backfit.store.errors import NotFound
+from backfit.web.auth import ActorDep
 from backfit.web.state import AppState, app_state
 from backfit.web.views import decisions_read
 
@@ -26,6 +28,7 @@ SessionId = Annotated[int, Path(ge=1, le=2_147_483_647, description="A session's
 def today(
     request: Request,
     state: AppState,
+    actor: Actor,
     *,
     question: str | None = None,
     pain_start: int | None = None,
@@ -58,6 +61,8 @@ def today(
             open_session=open_one.id if open_one is not None else None,
             pause=pause,
             stuck=EVERYTHING_STOPPED if stuck else None,
+            self_clearance=policy.clears_own_pause(actor),
+            clinician_changes=clinical.own_changes(session, actor, profiles.DEFAULT_PROFILE),
             question=question,
             pain_start=pain_start,
             rested=rested,
@@ -65,14 +70,15 @@ def today(
 
 
 @router.get("/today")
-def today_page(request: Request, state: State, rested: bool = False) -> Any:
-    return today(request, state, rested=rested)
+def today_page(request: Request, state: State, actor: ActorDep, rested: bool = False) -> Any:
+    return today(request, state, actor, rested=rested)
 
 
 @router.post("/sessions")
 def start(
     request: Request,
     state: State,
+    actor: ActorDep,
     pain_start: Annotated[int, Form(ge=0, le=10)],
     intensity: Annotated[Literal["normal", "lighter", "rest"] | None, Form()] = None,
 ) -> Any:
@@ -89,7 +95,7 @@ def start(
     try:
         performed_id = state.write(work)
     except sessions.PainBeforeSession as exc:
-        return today(request, state, question=str(exc), pain_start=pain_start)
+        return today(request, state, actor, question=str(exc), pain_start=pain_start)
     except profiles.NoProgramme as exc:
         raise HTTPException(409, str(exc)) from None
     except NotFound:
@@ -98,11 +104,12 @@ def start(
 
 
 @router.post("/clinician-advised")
-def clinician_advised(state: State, confirm: Annotated[Literal["yes"], Form()]) -> Any:
-    """The person confirms that a clinician has advised them after radiating symptoms."""
+def clinician_advised(state: State, actor: ActorDep, confirm: Annotated[Literal["yes"], Form()]) -> Any:
+    """The person confirms that a clinician has advised them after radiating symptoms (the
+    single-person owner; a clinic client's clinician clears it: Forbidden here)."""
     with state.unit_of_work() as session:
         try:
-            coaching.confirm_clinician_advice(session, now=state.now())
+            coaching.confirm_clinician_advice(session, now=state.now(), actor=actor)
         except NotFound as exc:
             raise HTTPException(409, str(exc)) from None
     return RedirectResponse("/today", status_code=303)
