@@ -52,6 +52,15 @@ class Settings(BaseSettings):
         ),
     )
 
+    clinic: bool = Field(
+        default=False,
+        description=(
+            "Clinic mode: every page, API call and WebSocket requires sign-in with an account "
+            "(`backfit web --clinic`; also on whenever the server listens beyond this computer or "
+            "the database holds accounts). Off: one person on their own computer, no password."
+        ),
+    )
+
     @field_validator("allowed_hosts", mode="before")
     @classmethod
     def _split_hosts(cls, value: object) -> object:

@@ -1,5 +1,5 @@
 """`backfit web` as a person runs it: a taken port is an error (not a silent other port), a
-restart after kill -9 gets the same port back, a non-loopback address is refused, and the
+restart after kill -9 gets the same port back, another address or --clinic asks everyone to sign in, and the
 files it creates are the person's alone."""
 
 from __future__ import annotations
@@ -79,12 +79,45 @@ def test_after_kill_9_the_restart_gets_the_same_port(running: tuple[Path, int, s
         again.communicate()
 
 
-@pytest.mark.parametrize("host", [pytest.param("0.0.0.0", id="all-ipv4"), pytest.param("192.168.1.5", id="lan")])
-def test_a_non_loopback_address_is_refused(tmp_path: Path, host: str) -> None:
-    process = start(tmp_path / "data", "--host", host, "--port", "0")
+def test_every_address_needs_the_names_people_use(tmp_path: Path) -> None:
+    process = start(tmp_path / "data", "--host", "0.0.0.0", "--port", "0")
     _, err = process.communicate(timeout=60)
     assert process.returncode == 4
-    assert "accounts" in err
+    assert "BACKFIT_ALLOWED_HOSTS" in err
+
+
+def wait_host(url: str, process: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"backfit web exited: {process.communicate()}")
+        try:
+            httpx.get(f"{url}/healthz", timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise AssertionError("backfit web did not answer")
+
+
+@pytest.mark.parametrize(
+    "args", [pytest.param(("--host", "127.0.0.2"), id="another-address"), pytest.param(("--clinic",), id="clinic")]
+)
+def test_beyond_this_computer_or_clinic_everyone_signs_in(tmp_path: Path, args: tuple[str, ...]) -> None:
+    port = free_port()
+    process = start(tmp_path / "data", *args, "--port", str(port))
+    host = args[1] if args[0] == "--host" else "127.0.0.1"
+    url = f"http://{host}:{port}"
+    try:
+        wait_host(url, process)
+        page = httpx.get(f"{url}/today")
+        assert page.status_code == 303
+        assert page.headers["location"] == "/sign-in?next=%2Ftoday"
+        assert httpx.get(f"{url}/api/programme").status_code == 401
+        assert httpx.get(f"{url}/sign-in").status_code == 200
+    finally:
+        process.kill()
+        out, _ = process.communicate()
+    assert "Clinic mode" in out
 
 
 def test_data_folder_database_and_wal_are_private(running: tuple[Path, int, subprocess.Popen[str]]) -> None:

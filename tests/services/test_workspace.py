@@ -263,7 +263,7 @@ def test_the_owner_still_confirms_for_themselves(db: Database, data: f.TestData)
     with db.unit_of_work() as session:
         profiles.save_intake(session, f.intake(), catalog=data.catalog, rules=data.rules, now=f.START)
         f.run_session(session, data, f.START + timedelta(hours=2), radiating=True)
-        said = coaching.confirm_clinician_advice(session, now=f.START)
+        said = coaching.confirm_clinician_advice(session, Actor.owner(), now=f.START)
         pause = session.scalars(select(ProgrammePause)).one()
     assert said.startswith("Recorded: a clinician has advised you")
     assert (pause.cleared_by, pause.cleared_at) == (None, f.START)

@@ -52,7 +52,7 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
 
 
-def page_token(client: TestClient, path: str = "/exercises") -> str:
+def page_token(client: TestClient, path: str = "/sign-in") -> str:
     """The CSRF token a backfit page carries (and the cookie it sets), as a browser gets it."""
     page = client.get(path, headers={"Accept": "text/html"})
     found = CSRF_META.search(page.text)
@@ -64,7 +64,7 @@ def api_client(base: str) -> httpx.Client:
     """An HTTP client to a running server that holds a page's CSRF cookie and sends its token and
     Origin on every request, as backfit's pages do (static/csrf.js)."""
     client = httpx.Client(base_url=base, timeout=60)
-    found = CSRF_META.search(client.get("/exercises").text)
+    found = CSRF_META.search(client.get("/sign-in").text)
     assert found, "the page carries no CSRF token"
     client.headers.update({"Origin": base, "X-CSRFToken": found.group(1)})
     return client

@@ -13,6 +13,7 @@ from backfit.cli import plan as _plan  # noqa: F401
 from backfit.cli import records as _records  # noqa: F401  (checkin, history, progress, export, import)
 from backfit.cli import session as _session  # noqa: F401
 from backfit.cli import settings as _settings  # noqa: F401
+from backfit.cli import users as _users  # noqa: F401
 from backfit.cli import web as _web  # noqa: F401
 from backfit.cli.app import app, err_console
 

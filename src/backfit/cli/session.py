@@ -21,6 +21,7 @@ from backfit.cli.keys import Keys
 from backfit.cli.session_view import render
 from backfit.plan.rules import default_progression_rules
 from backfit.services import coaching, files, profiles, sessions
+from backfit.services.policy import Actor
 from backfit.services.runtime import utc_now
 from backfit.services.wording import decision_words
 from backfit.session.engine import Event, ExerciseAnswered, FinishedSet, SessionEngine, Snapshot, StepPhase
@@ -316,7 +317,7 @@ def clinician_advised(
         if not yes and not Confirm.ask("Has a doctor or physiotherapist advised you to go on?", console=console):
             fail("not confirmed: nothing changed", ExitCode.blocked)
         try:
-            said = coaching.confirm_clinician_advice(db_session, now=utc_now(), name=profile)
+            said = coaching.confirm_clinician_advice(db_session, Actor.owner(), now=utc_now(), name=profile)
         except profiles.NotFound as exc:
             console.print(f"Nothing to confirm: {exc}.")
             return

@@ -116,7 +116,7 @@ def add_account(
             raise Forbidden("a clinician adds clients only; an admin adds clinicians and admins")
         if clinician_email is not None or profile_name is not None:
             raise Forbidden("a clinician's new client is their own and starts with a new profile")
-    elif actor.role is not Role.OWNER:  # the owner is the CLI on the server: the machine's own admin
+    else:
         require_account_manager(actor)
     address = normal_email(email)
     if account_by_email(session, address) is not None:
@@ -169,16 +169,23 @@ def _client_profile(session: Session, profile_name: str | None, now: datetime) -
     return existing
 
 
+def managed_account(session: Session, actor: Actor, account_id: int) -> Account:
+    """The account ``account_id`` for an actor who manages accounts."""
+    require_account_manager(actor)
+    account = session.get(Account, account_id)
+    if account is None:
+        raise NotFound("there is no such account")
+    return account
+
+
 def list_accounts(session: Session, actor: Actor) -> list[Account]:
-    if actor.role is not Role.OWNER:
-        require_account_manager(actor)
+    require_account_manager(actor)
     return list(session.scalars(select(Account).order_by(Account.role, Account.email)))
 
 
 def set_disabled(session: Session, actor: Actor, email: str, *, disabled: bool, now: datetime) -> Account:
     """Disable (and sign out everywhere) or enable an account."""
-    if actor.role is not Role.OWNER:
-        require_account_manager(actor)
+    require_account_manager(actor)
     account = require_account(session, email)
     if disabled and account.id == actor.account_id:
         raise AccountError("you cannot disable your own account: ask another admin")
@@ -205,7 +212,7 @@ def issue_link(session: Session, actor: Actor, email: str, *, purpose: str, now:
     if actor.role is Role.CLINICIAN:
         if account.role != Role.CLIENT.value or account.clinician_id != actor.account_id:
             raise NotFound(f"no client of yours has the email {account.email}")
-    elif actor.role is not Role.OWNER:
+    else:
         require_account_manager(actor)
     if account.disabled_at is not None:
         raise AccountError(f"{account.email} is disabled: enable it first")
@@ -237,6 +244,15 @@ def invite_client(session: Session, actor: Actor, *, email: str, display_name: s
         raise Forbidden("clinicians invite their clients (an admin adds accounts with `backfit users add`)")
     account = add_account(session, actor, email=email, role=Role.CLIENT, display_name=display_name, now=now)
     return issue_link(session, actor, account.email, purpose="invite", now=now)
+
+
+def link_account(session: Session, token: str, *, now: datetime) -> tuple[OneTimeLink, Account]:
+    """The pending link of ``token`` and its account (NotFound in words otherwise)."""
+    link = pending_link(session, token, now=now)
+    account = session.get(Account, link.account_id)
+    if account is None:
+        raise NotFound("this link is not valid")
+    return link, account
 
 
 def pending_link(session: Session, token: str, *, now: datetime) -> OneTimeLink:

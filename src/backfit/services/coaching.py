@@ -18,8 +18,7 @@ from backfit.catalog.schema import Equipment
 from backfit.plan.coaching import Change, ItemState, WeekPlan, after_clinician_advice, coach_step, pain_free
 from backfit.plan.model import ExerciseLog
 from backfit.plan.rules import default_programme_rules, default_progression_rules
-from backfit.services import policy
-from backfit.services.policy import Actor, Role
+from backfit.services.policy import Actor, Role, require_self_clearance
 from backfit.services.profiles import (
     DEFAULT_PROFILE,
     NoProgramme,
@@ -87,20 +86,20 @@ def pause_programme(
 
 def confirm_clinician_advice(
     session: Session,
+    actor: Actor,
     *,
     now: datetime,
     name: str = DEFAULT_PROFILE,
-    actor: Actor | None = None,
     reason: str | None = None,
 ) -> str:
     """Record that a clinician has advised the person: an open pause closes (with the time,
     and who cleared it when a clinician does, with ``reason``); when a session had every
     exercise stopped, the stopped exercises come back at their easiest. Returns what changed,
     in a sentence. A clinic client may not confirm it themselves (their clinician does:
-    :func:`backfit.services.clinical.clear_pause`); the single-person owner does."""
-    actor = actor or Actor.owner()
-    if actor.role is not Role.CLINICIAN and not policy.clears_own_pause(actor):
-        raise policy.Forbidden(policy.forbidden_words(actor, policy.Action.CLEAR))
+    :func:`backfit.services.clinical.clear_pause`, which has checked the clinician may);
+    the single-person owner does."""
+    if actor.role is not Role.CLINICIAN:
+        require_self_clearance(actor)
     by = actor.display_name or "your clinician" if actor.role is Role.CLINICIAN else None
     profile = repo.require_profile(session, name)
     pause = active_pause(session, profile.id)

@@ -22,7 +22,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from backfit.store.errors import NotFound
-from backfit.store.models import Account, Profile
+from backfit.store.models import Account, PerformedSession, Profile
 
 OWNER_PROFILE = "default"
 """The profile of a single-person install (the web coach's and the CLI's default)."""
@@ -118,7 +118,7 @@ def require(actor: Actor, action: Action) -> None:
 def forbidden_words(actor: Actor, action: Action) -> str:
     if actor.role is Role.ADMIN:
         return "an admin manages accounts and does not see clinical data: sign in as the person's clinician"
-    if actor.role is Role.CLIENT and action is Action.CLEAR:
+    if action is Action.CLEAR and actor.role is not Role.CLINICIAN:
         return "your clinician records that they have advised you: ask them to clear the pause"
     if actor.role is Role.CLIENT:
         return "only your clinician can change this"
@@ -134,6 +134,19 @@ def person(session: Session, actor: Actor, action: Action, profile_id: int) -> P
     found = session.scalars(readable_profiles(actor).where(Profile.id == profile_id)).one_or_none()
     if found is None:
         raise NotFound("no such person among the people you look after")
+    return found
+
+
+def performed_session(session: Session, actor: Actor, action: Action, performed_id: int) -> PerformedSession:
+    """The performed session ``performed_id`` if it is of a person ``actor`` may do ``action``
+    to (a client's own sessions; a clinician reads their clients'); else NotFound / Forbidden."""
+    require(actor, action)
+    reachable = readable_profiles(actor).with_only_columns(Profile.id)
+    found = session.scalars(
+        select(PerformedSession).where(PerformedSession.id == performed_id, PerformedSession.profile_id.in_(reachable))
+    ).one_or_none()
+    if found is None:
+        raise NotFound(f"there is no session {performed_id} of yours")
     return found
 
 
@@ -154,7 +167,9 @@ def own_profile_name(session: Session, actor: Actor, action: Action = Action.REA
 
 
 def may_manage_accounts(actor: Actor) -> bool:
-    return actor.role is Role.ADMIN
+    """Admins, and the owner: the single person on their own computer (the CLI on a server is
+    run by whoever runs the server), who adds the first admin to turn a laptop into a clinic."""
+    return actor.role in {Role.ADMIN, Role.OWNER}
 
 
 def require_account_manager(actor: Actor) -> None:
@@ -168,6 +183,22 @@ def may_invite(actor: Actor) -> bool:
 
 
 def clears_own_pause(actor: Actor) -> bool:
-    """Whether the person confirms a clinician's advice themselves (single person) or their
-    clinician records it (clinic client)."""
+    """Whether the person confirms a clinician's advice (after red flags or radiating symptoms)
+    themselves (single person) or their clinician records it (clinic client)."""
     return actor.role is Role.OWNER
+
+
+def require_self_clearance(actor: Actor) -> None:
+    if not clears_own_pause(actor):
+        raise Forbidden(forbidden_words(actor, Action.CLEAR))
+
+
+def may_use_whole_database(actor: Actor) -> bool:
+    return actor.role is Role.OWNER
+
+
+def require_whole_database(actor: Actor) -> None:
+    """A backup or restore of the whole database (every person in it) is the single person's:
+    in a clinic, exports and imports are per person."""
+    if not may_use_whole_database(actor):
+        raise Forbidden("a backup, restore or deletion of the whole database is for a single-person install only")

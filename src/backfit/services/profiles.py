@@ -15,8 +15,7 @@ from backfit.plan.generator import RedFlagBlocked, build_programme
 from backfit.plan.intake import Intake, screen
 from backfit.plan.model import Prescription
 from backfit.plan.rules import ProgrammeRules, default_progression_rules
-from backfit.services import policy
-from backfit.services.policy import Actor
+from backfit.services.policy import Actor, clears_own_pause
 from backfit.services.schedule import (
     SCHEDULE_WEEKS,
     days_reason,
@@ -96,7 +95,7 @@ def get_or_create_profile(session: Session, name: str, now: datetime) -> Profile
 def as_given_by(intake: Intake, actor: Actor) -> Intake:
     """The intake as stored for ``actor``: a clinic client's own clearance of red flags is
     not taken (their clinician records it); the single-person owner's is."""
-    if intake.clearance_confirmed and not policy.clears_own_pause(actor):
+    if intake.clearance_confirmed and not clears_own_pause(actor):
         return intake.model_copy(update={"clearance_confirmed": False})
     return intake
 
@@ -121,9 +120,11 @@ def save_intake(
     either way, and an open radiating-symptom pause stays open.
 
     The answers are stored even when blocked, so the screen's outcome is on record;
-    :func:`current_programme` then raises :class:`NoProgramme` with the reason. A clinic
-    client (``actor``) cannot confirm their own clearance: their red flags wait for their
-    clinician (:func:`backfit.services.clinical.clear_red_flags`)."""
+    :func:`current_programme` then raises :class:`NoProgramme` with the reason.
+
+    An ``actor`` who may not clear themselves (a clinic client) cannot confirm a clearance
+    in the answers: their clinician records it (:func:`backfit.services.clinical.clear_red_flags`;
+    ``None``: the CLI's single person)."""
     if actor is not None:
         intake = as_given_by(intake, actor)
     profile = get_or_create_profile(session, name, now)

@@ -17,6 +17,7 @@ from starlette.types import ASGIApp
 
 from backfit import __version__
 from backfit.settings import Settings, get_settings
+from backfit.web.auth import SignInGate
 from backfit.web.security import Guard, signing_secret
 from backfit.web.state import AppState
 
@@ -25,12 +26,13 @@ HERE = Path(__file__).parent
 
 class BackfitApp(FastAPI):
     """FastAPI with :class:`backfit.web.security.Guard` outside everything (even the
-    500 handler), so every response and WebSocket handshake passes its checks."""
+    500 handler), so every response and WebSocket handshake passes its checks, and the
+    sign-in gate (:mod:`backfit.web.auth`) inside it: no route runs without an actor."""
 
     guard_options: dict[str, Any]
 
     def build_middleware_stack(self) -> ASGIApp:
-        return Guard(super().build_middleware_stack(), **self.guard_options)
+        return Guard(SignInGate(super().build_middleware_stack(), self.state.backfit), **self.guard_options)
 
 
 def create_app(settings: Settings | None = None, clock: Callable[[], datetime] | None = None) -> FastAPI:
@@ -64,6 +66,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
 
     from sqlalchemy.exc import IntegrityError
 
+    from backfit.services.accounts import AccountError
     from backfit.services.player import Rejected
     from backfit.services.policy import Forbidden
     from backfit.services.prescribing import PrescribingError
@@ -72,6 +75,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
     from backfit.web import live
     from backfit.web.errors import conflict_error, domain_error, http_error, validation_error
     from backfit.web.routes import (
+        accounts_pages,
         api,
         clinic,
         handout,
@@ -86,17 +90,20 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
     app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(IntegrityError, conflict_error)
-    for error in (
+    refusals = (
         NotFound,
         Rejected,
         ImportRejected,
         DatabaseUnavailable,
         PainBeforeSession,
         Forbidden,
+        AccountError,
         PrescribingError,
-    ):
+    )
+    for error in refusals:
         app.add_exception_handler(error, domain_error)
-    for module in (onboarding, library, sessions, progress, settings_pages, handout, api, schedule_api, clinic):
+    routers = (onboarding, library, sessions, progress, settings_pages, handout, api, schedule_api, accounts_pages)
+    for module in (*routers, clinic):
         app.include_router(module.router)
     live.install(app)
 

@@ -27,6 +27,7 @@ def describe(errors: list[dict[str, Any]]) -> list[str]:
 
 def domain_status(exc: Exception) -> int:
     """The HTTP status of a use case's error: the first matching class wins."""
+    from backfit.services.accounts import AccountError
     from backfit.services.player import Rejected
     from backfit.services.policy import Forbidden
     from backfit.services.prescribing import PrescribingError
@@ -35,12 +36,13 @@ def domain_status(exc: Exception) -> int:
     from backfit.store.errors import DatabaseUnavailable, ImportRejected, NotFound
 
     kinds = (
+        (Forbidden, 403),
+        (AccountError, 422),
         (NoProgramme, 409),
         (NotFound, 404),
         (Rejected, 409),
         (PainBeforeSession, 409),
         (ImportRejected, 422),
-        (Forbidden, 403),
         (PrescribingError, 422),
         (DatabaseUnavailable, 503),
     )

@@ -40,8 +40,9 @@ from starlette.concurrency import run_in_threadpool
 
 from backfit.catalog.schema import Exercise
 from backfit.pose import landmarks as lm
-from backfit.services import player
+from backfit.services import player, policy
 from backfit.services.live import LiveCoach, LiveStreams, StreamKey
+from backfit.services.policy import Actor
 from backfit.store.errors import NotFound
 from backfit.web.schemas import Payload
 from backfit.web.state import AppState
@@ -80,11 +81,14 @@ NOT_FOLLOWABLE = "the camera cannot follow this: start it from an exercise of th
 checks, so the socket never tells which session ids exist."""
 
 
-def _exercise(state: AppState, session_id: int, item: int) -> Exercise:
+def _exercise(state: AppState, actor: Actor | None, session_id: int, item: int) -> Exercise:
     try:
         with state.unit_of_work() as session:
+            if actor is None:
+                raise NotFound(NOT_FOLLOWABLE)
+            policy.performed_session(session, actor, policy.Action.TRAIN, session_id)
             read = player.player_state(session, session_id, state.catalog)
-    except NotFound:
+    except (NotFound, policy.Forbidden):
         raise NotFound(NOT_FOLLOWABLE) from None
     if read.performed.status != "in_progress" or not 0 <= item < len(read.items):
         raise NotFound(NOT_FOLLOWABLE)
@@ -111,7 +115,8 @@ async def live(
     state: AppState = websocket.app.state.backfit
     await websocket.accept()
     try:
-        exercise = await run_in_threadpool(_exercise, state, session_id, item)
+        actor = websocket.scope.get("state", {}).get("actor")
+        exercise = await run_in_threadpool(_exercise, state, actor, session_id, item)
     except NotFound as exc:
         await websocket.send_json({"type": "error", "detail": str(exc), "fatal": True})
         await websocket.close(code=1008)

@@ -72,6 +72,7 @@ class AppState:
         self.templates.env.globals["catalog"] = self.catalog
         self.templates.env.globals["url_for"] = url_path_for
         self.templates.env.globals["csrf_token"] = page_csrf_token
+        self.templates.env.globals["navigation"] = navigation
 
     def open(self) -> None:
         if self._db is None:
@@ -119,6 +120,14 @@ def url_path_for(context: dict[str, Any], name: str, /, **params: Any) -> str:
     """A route's path (``/static/app.css``): pages never build URLs from the Host header."""
     request: Request = context["request"]
     return str(request.app.url_path_for(name, **params))
+
+
+@pass_context
+def navigation(context: dict[str, Any]) -> dict[str, object]:
+    """The main navigation of the page's actor (see :mod:`backfit.web.auth`)."""
+    from backfit.web.auth import navigation as of_request
+
+    return of_request(context["request"])
 
 
 @pass_context

@@ -6,16 +6,16 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from backfit.catalog.schema import Exercise
 from backfit.plan.intake import Intake, screen
-from backfit.services import calendar, checkins, exports, player, profiles, sessions
+from backfit.services import calendar, checkins, exports, player, policy, profiles, sessions
 from backfit.services.history import SessionSummary, history
 from backfit.services.programmes import programme_read
 from backfit.store.errors import NotFound
-from backfit.web.auth import ActorDep
+from backfit.web.auth import ActorDep, PersonDep, ReadableSession, TrainableSession
 from backfit.web.routes.library import Search, search
 from backfit.web.schemas import (
     AnswerCreate,
@@ -39,7 +39,6 @@ from backfit.web.views import decisions_read, fault_seen, screening_read, sessio
 
 router = APIRouter(prefix="/api", tags=["api"])
 State = Annotated[AppState, Depends(app_state)]
-SessionId = Annotated[int, Path(ge=1, le=2_147_483_647, description="A session's id.")]
 ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"description": "Not found"},
     409: {"description": "Conflicts with the current state"},
@@ -76,19 +75,21 @@ def get_exercise(state: State, exercise_id: str) -> Exercise:
 
 
 @router.post("/intake", response_model=ScreeningRead, responses=ERRORS)
-def post_intake(state: State, intake: Intake, actor: ActorDep) -> ScreeningRead:
+def post_intake(state: State, actor: ActorDep, person: PersonDep, intake: Intake) -> ScreeningRead:
     """Store intake answers; builds the programme unless a red flag blocks it (a clinic
     client's own clearance is not taken: their clinician clears red flags)."""
     with state.unit_of_work() as session:
-        profiles.save_intake(session, intake, catalog=state.catalog, rules=state.rules, now=state.now(), actor=actor)
+        profiles.save_intake(
+            session, intake, catalog=state.catalog, rules=state.rules, now=state.now(), name=person, actor=actor
+        )
     return screening_read(screen(profiles.as_given_by(intake, actor)))
 
 
 @router.get("/programme", response_model=ProgrammeRead, responses=ERRORS)
-def get_programme(state: State) -> ProgrammeRead:
+def get_programme(state: State, person: PersonDep) -> ProgrammeRead:
     """The current programme with each item's prescription and reason."""
     with state.unit_of_work() as session:
-        return programme_read(profiles.current_programme(session), state.catalog, state.rules.transition_s)
+        return programme_read(profiles.current_programme(session, person), state.catalog, state.rules.transition_s)
 
 
 def _session(state: AppState, session: Any, performed_id: int) -> SessionRead:
@@ -96,15 +97,20 @@ def _session(state: AppState, session: Any, performed_id: int) -> SessionRead:
 
 
 @router.post("/sessions", response_model=SessionRead, status_code=201, responses=ERRORS)
-def start_session(state: State, payload: SessionCreate, response: Response) -> SessionRead:
+def start_session(state: State, person: PersonDep, payload: SessionCreate, response: Response) -> SessionRead:
     """Start today's session (or return the unfinished one, to resume it: status 200)."""
 
     def work(session: Any) -> tuple[SessionRead, bool]:
-        open_one = sessions.open_session(session)
+        open_one = sessions.open_session(session, person)
         if open_one is not None:
             return _session(state, session, open_one.id), False
         performed = sessions.start_session(
-            session, catalog=state.catalog, pain_start=payload.pain_start, now=state.now(), intensity=payload.intensity
+            session,
+            catalog=state.catalog,
+            pain_start=payload.pain_start,
+            now=state.now(),
+            intensity=payload.intensity,
+            name=person,
         )
         return _session(state, session, performed.id), True
 
@@ -115,14 +121,14 @@ def start_session(state: State, payload: SessionCreate, response: Response) -> S
 
 
 @router.get("/sessions/{performed_id}", response_model=SessionRead, responses=ERRORS)
-def get_session(state: State, performed_id: SessionId) -> SessionRead:
+def get_session(state: State, performed_id: ReadableSession) -> SessionRead:
     """A session's plan, what is done, and the steps still to do."""
     with state.unit_of_work() as session:
         return _session(state, session, performed_id)
 
 
 @router.post("/sessions/{performed_id}/sets", response_model=SetRead, status_code=201, responses=ERRORS)
-def post_set(state: State, performed_id: SessionId, payload: SetCreate, response: Response) -> SetRead:
+def post_set(state: State, performed_id: TrainableSession, payload: SetCreate, response: Response) -> SetRead:
     """Store one finished set at once. Sending the same set again changes nothing (200)."""
     faults = None if payload.faults is None else [fault_seen(f) for f in payload.faults]
 
@@ -150,7 +156,7 @@ RADIATING_WARNING = (
 
 
 @router.post("/sessions/{performed_id}/answers", response_model=AnswerRead, status_code=201, responses=ERRORS)
-def post_answer(state: State, performed_id: SessionId, payload: AnswerCreate, response: Response) -> AnswerRead:
+def post_answer(state: State, performed_id: TrainableSession, payload: AnswerCreate, response: Response) -> AnswerRead:
     """Store effort (RPE) and pain after an exercise (or that it was skipped)."""
     created = state.write(
         lambda session: player.record_answer(
@@ -164,7 +170,7 @@ def post_answer(state: State, performed_id: SessionId, payload: AnswerCreate, re
 
 
 @router.post("/sessions/{performed_id}/finish", response_model=FinishRead, responses=ERRORS)
-def finish(state: State, performed_id: SessionId, payload: FinishCreate) -> FinishRead:
+def finish(state: State, performed_id: TrainableSession, payload: FinishCreate) -> FinishRead:
     """Close the session and run the progression rules; returns each decision with its reasons."""
     with state.unit_of_work() as session:
         performed = player.require_session(session, performed_id)
@@ -177,36 +183,40 @@ def finish(state: State, performed_id: SessionId, payload: FinishCreate) -> Fini
 
 
 @router.get("/history", response_model=list[SessionSummary], responses=ERRORS)
-def get_history(state: State, limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[SessionSummary]:
+def get_history(
+    state: State, person: PersonDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+) -> list[SessionSummary]:
     """Past sessions, newest first."""
     with state.unit_of_work() as session:
         try:
-            rows = history(session, catalog=state.catalog, limit=limit)
+            rows = history(session, person, catalog=state.catalog, limit=limit)
         except NotFound:
             return []
     return rows
 
 
 @router.post("/checkins", response_model=CheckInRead, status_code=201, responses=ERRORS)
-def post_checkin(state: State, payload: CheckInCreate) -> CheckInRead:
+def post_checkin(state: State, person: PersonDep, payload: CheckInCreate) -> CheckInRead:
     """Pain now, or the next-morning pain for the last session (which may revise its decisions)."""
     with state.unit_of_work() as session:
         try:
             if payload.moment == "now":
-                checkins.record_pain_now(session, pain=payload.pain, now=state.now())
+                checkins.record_pain_now(session, pain=payload.pain, now=state.now(), name=person)
                 return CheckInRead(moment="now", pain=payload.pain)
-            decisions = checkins.record_next_morning(session, pain=payload.pain, catalog=state.catalog, now=state.now())
+            decisions = checkins.record_next_morning(
+                session, pain=payload.pain, catalog=state.catalog, now=state.now(), name=person
+            )
         except ValueError as exc:
             raise HTTPException(409, str(exc)) from None
         return CheckInRead(moment="next_morning", pain=payload.pain, decisions=decisions_read(decisions))
 
 
 @router.post("/psfs", status_code=201, responses=ERRORS)
-def post_psfs(state: State, payload: PsfsCreate) -> dict[str, int]:
+def post_psfs(state: State, person: PersonDep, payload: PsfsCreate) -> dict[str, int]:
     """Re-rate the Patient-Specific Functional Scale activities (0-10 each)."""
     with state.unit_of_work() as session:
         try:
-            rows = checkins.record_psfs(session, payload.ratings, now=state.now())
+            rows = checkins.record_psfs(session, payload.ratings, now=state.now(), name=person)
         except ValueError as exc:
             raise HTTPException(422, str(exc)) from None
         return {row.activity: row.rating for row in rows}
@@ -216,16 +226,19 @@ EXPORT_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8", "i
 
 
 @router.get("/export", responses=ERRORS)
-def export(state: State, format: Literal["json", "csv", "ics"] = "json") -> Response:
+def export(
+    state: State, actor: ActorDep, person: PersonDep, format: Literal["json", "csv", "ics"] = "json"
+) -> Response:
     """A complete JSON backup, the CSV of sets, or an iCalendar file of upcoming sessions."""
     with state.unit_of_work() as session:
         if format == "json":
+            policy.require_whole_database(actor)
             body: bytes = json.dumps(exports.export_backup(session, now=state.now()), indent=1).encode()
         elif format == "csv":
-            body = exports.export_sets_csv(session).encode()
+            body = exports.export_sets_csv(session, person).encode()
         else:
             body = calendar.export_calendar(
-                session, catalog=state.catalog, transition_s=state.rules.transition_s, now=state.now()
+                session, catalog=state.catalog, transition_s=state.rules.transition_s, now=state.now(), name=person
             )
     filename = f"backfit-{state.now():%Y%m%d}.{format}"
     return Response(
@@ -234,9 +247,10 @@ def export(state: State, format: Literal["json", "csv", "ics"] = "json") -> Resp
 
 
 @router.post("/import", response_model=ImportRead, responses=ERRORS)
-async def import_backup(request: Request, state: State, replace: bool = False) -> ImportRead:
+async def import_backup(request: Request, state: State, actor: ActorDep, replace: bool = False) -> ImportRead:
     """Restore a JSON backup (the request body, at most 64 MB, ``Content-Type: application/json``).
     Nothing changes unless the whole file is valid; the work runs off the event loop."""
+    policy.require_whole_database(actor)
     raw = await request.body()
     return ImportRead(restored=await run_in_threadpool(restore_backup, state, raw, replace))
 

@@ -10,10 +10,10 @@ from pydantic import ValidationError
 
 from backfit.plan.intake import EXPERIENCE_QUESTION, RED_FLAG_QUESTIONS, Experience, Intake, RedFlag, screen
 from backfit.services import clinical, policy, profiles
-from backfit.services.policy import Actor
+from backfit.services.policy import Actor, Role
 from backfit.services.programmes import programme_read
 from backfit.services.schedule import schedule_for
-from backfit.web.auth import ActorDep
+from backfit.web.auth import ActorDep, PersonDep
 from backfit.web.state import AppState, app_state
 from backfit.web.views import same_days
 
@@ -26,14 +26,22 @@ EQUIPMENT_CHOICES = [
 ]
 
 
-def latest_answers(state: AppState) -> dict[str, Any] | None:
+def latest_answers(state: AppState, person: str) -> dict[str, Any] | None:
     with state.unit_of_work() as session:
-        return profiles.latest_answers(session)
+        return profiles.latest_answers(session, person)
+
+
+ROLE_HOMES = {Role.CLINICIAN: "/clinic", Role.ADMIN: "/admin"}
+"""Where a signed-in clinician or admin starts (they have no programme of their own)."""
 
 
 @router.get("/")
-def home(request: Request, state: State) -> Any:
-    if latest_answers(state) is None:
+def home(request: Request, state: State, actor: ActorDep) -> Any:
+    if actor.role in ROLE_HOMES:
+        return RedirectResponse(ROLE_HOMES[actor.role], status_code=303)
+    with state.unit_of_work() as session:
+        person = policy.own_profile_name(session, actor)
+    if latest_answers(state, person) is None:
         return state.render(request, "welcome.html")
     return RedirectResponse("/today", status_code=303)
 
@@ -50,8 +58,8 @@ def _form_context(values: dict[str, Any], errors: list[tuple[str, str]]) -> dict
 
 
 @router.get("/intake")
-def intake_form(request: Request, state: State) -> Any:
-    values = latest_answers(state) or {}
+def intake_form(request: Request, state: State, person: PersonDep) -> Any:
+    values = latest_answers(state, person) or {}
     return state.render(request, "intake.html", **_form_context(values, []))
 
 
@@ -86,9 +94,11 @@ def answers_from_form(form: Any) -> dict[str, Any]:
     }
 
 
-def save(state: AppState, intake: Intake, actor: Actor) -> None:
+def save(state: AppState, actor: Actor, person: str, intake: Intake) -> None:
     with state.unit_of_work() as session:
-        profiles.save_intake(session, intake, catalog=state.catalog, rules=state.rules, now=state.now(), actor=actor)
+        profiles.save_intake(
+            session, intake, catalog=state.catalog, rules=state.rules, now=state.now(), name=person, actor=actor
+        )
 
 
 def _range(field: str) -> tuple[object, object]:
@@ -140,22 +150,22 @@ def intake_problems(raw: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 @router.post("/intake")
-async def intake_submit(request: Request, state: State, actor: ActorDep) -> Any:
+async def intake_submit(request: Request, state: State, actor: ActorDep, person: PersonDep) -> Any:
     form = await request.form()
     raw = answers_from_form(form)
     problems = intake_problems(raw)
     if problems:
         return state.render(request, "intake.html", status_code=422, **_form_context(raw, problems))
     intake = Intake.model_validate(raw)
-    save(state, intake, actor)
+    save(state, actor, person, intake)
     if screen(intake).blocked:
         return RedirectResponse("/intake/blocked", status_code=303)
     return RedirectResponse("/programme", status_code=303)
 
 
 @router.get("/intake/blocked")
-def blocked(request: Request, state: State, actor: ActorDep) -> Any:
-    answers = latest_answers(state)
+def blocked(request: Request, state: State, actor: ActorDep, person: PersonDep) -> Any:
+    answers = latest_answers(state, person)
     if answers is None:
         return RedirectResponse("/intake", status_code=303)
     screening = screen(Intake.model_validate(answers))
@@ -171,13 +181,12 @@ def blocked(request: Request, state: State, actor: ActorDep) -> Any:
 
 
 @router.post("/intake/clearance")
-async def clearance(request: Request, state: State, actor: ActorDep) -> Any:
-    """Go on after red flags only with an explicit confirmation, which is recorded (the
-    single-person owner; a clinic client's clinician clears them on the client page)."""
-    if not policy.clears_own_pause(actor):
-        raise policy.Forbidden(policy.forbidden_words(actor, policy.Action.CLEAR))
+async def clearance(request: Request, state: State, actor: ActorDep, person: PersonDep) -> Any:
+    """Go on after red flags only with an explicit confirmation, which is recorded (single
+    person; a clinic client's clinician records the clearance instead)."""
+    policy.require_self_clearance(actor)
     form = await request.form()
-    answers = latest_answers(state)
+    answers = latest_answers(state, person)
     if answers is None:
         return RedirectResponse("/intake", status_code=303)
     if form.get("confirm") != "I have been cleared":
@@ -188,20 +197,20 @@ async def clearance(request: Request, state: State, actor: ActorDep) -> Any:
             status_code=422,
             flags=[RED_FLAG_QUESTIONS[f] for f in screening.flags],
             message=screening.message(),
-            self_clearance=True,
             error="Tick the box to confirm that a clinician has cleared you, or see one first.",
+            self_clearance=True,
         )
-    save(state, Intake.model_validate({**answers, "clearance_confirmed": True}), actor)
+    save(state, actor, person, Intake.model_validate({**answers, "clearance_confirmed": True}))
     return RedirectResponse("/programme", status_code=303)
 
 
 @router.get("/programme")
-def programme_page(request: Request, state: State, actor: ActorDep) -> Any:
+def programme_page(request: Request, state: State, actor: ActorDep, person: PersonDep) -> Any:
     with state.unit_of_work() as session:
         try:
-            view = profiles.current_programme(session)
+            view = profiles.current_programme(session, person)
         except profiles.NoProgramme:
-            return RedirectResponse("/intake/blocked" if latest_answers(state) else "/intake", status_code=303)
+            return RedirectResponse("/intake/blocked" if latest_answers(state, person) else "/intake", status_code=303)
         except profiles.NotFound:
             return RedirectResponse("/intake", status_code=303)
         programme = programme_read(view, state.catalog, state.rules.transition_s)
@@ -210,6 +219,6 @@ def programme_page(request: Request, state: State, actor: ActorDep) -> Any:
             "programme.html",
             programme=programme,
             days=same_days(programme.days),
-            when=schedule_for(session, profiles.DEFAULT_PROFILE).choice.describe(),
-            clinician_changes=clinical.own_changes(session, actor, profiles.DEFAULT_PROFILE),
+            when=schedule_for(session, person).choice.describe(),
+            clinician_changes=clinical.own_changes(session, actor, person),
         )

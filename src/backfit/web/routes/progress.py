@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from backfit.services import charts, checkins
 from backfit.services.history import data_version, history, progress_series
 from backfit.store.errors import NotFound
+from backfit.web.auth import PersonDep
 from backfit.web.state import AppState, app_state
 
 router = APIRouter(include_in_schema=False)
@@ -32,23 +33,30 @@ SAVED = {
 def history_page(
     request: Request,
     state: State,
+    person: PersonDep,
     limit: Annotated[int, Query(ge=1, le=5000)] = 30,
     saved: Annotated[Literal["now", "next_morning", "psfs"] | None, Query()] = None,
 ) -> Any:
     notice = "Saved: your activity ratings." if saved == "psfs" else SAVED.get(saved or "")
-    return render_history(request, state, limit, notice=notice)
+    return render_history(request, state, person, limit, notice=notice)
 
 
 def render_history(
-    request: Request, state: AppState, limit: int, *, notice: str | None = None, problem: str | None = None
+    request: Request,
+    state: AppState,
+    person: str,
+    limit: int,
+    *,
+    notice: str | None = None,
+    problem: str | None = None,
 ) -> Any:
     """The history page, with a confirmation (``notice``) or a refusal (``problem``, status 409) at the top."""
     with state.unit_of_work() as session:
         try:
-            rows = history(session, limit=limit + 1, catalog=state.catalog)
-            psfs_due = checkins.psfs_due(session, now=state.now())
-            activities = checkins.psfs_activities(session)
-            pain_checkins = checkins.recent_checkins(session, limit=20)
+            rows = history(session, person, limit=limit + 1, catalog=state.catalog)
+            psfs_due = checkins.psfs_due(session, now=state.now(), name=person)
+            activities = checkins.psfs_activities(session, person)
+            pain_checkins = checkins.recent_checkins(session, limit=20, name=person)
         except NotFound:
             return RedirectResponse("/", status_code=303)
     return state.render(
@@ -69,20 +77,20 @@ def render_history(
 
 
 @router.get("/charts/{name}.svg")
-def chart(request: Request, state: State, name: str) -> Response:
+def chart(request: Request, state: State, person: PersonDep, name: str) -> Response:
     """A progress chart; drawn again only when the data behind it (or the day) changed."""
     if name not in CHARTS:
         raise HTTPException(404, f"there is no chart '{name}'")
     now = state.now()
     with state.unit_of_work() as session:
         try:
-            version = (*data_version(session), now.date().toordinal())
+            version = (*data_version(session, person), now.date().toordinal())
             etag = f'"{name}-{"-".join(map(str, version))}"'
             if request.headers.get("if-none-match") == etag:
                 return Response(status_code=304, headers={"ETag": etag})
             body = state.chart_cache.get((name, version))
             if body is None:
-                body = charts.svg(name, progress_series(session, state.catalog, now=now))
+                body = charts.svg(name, progress_series(session, state.catalog, now=now, name=person))
                 state.chart_cache.put((name, version), body)
         except NotFound as exc:
             raise HTTPException(404, str(exc)) from None
@@ -94,6 +102,7 @@ def chart(request: Request, state: State, name: str) -> Response:
 def checkin(
     request: Request,
     state: State,
+    person: PersonDep,
     moment: Annotated[Literal["now", "next_morning"], Form()],
     pain: Annotated[int, Form(ge=0, le=10)],
 ) -> Any:
@@ -101,21 +110,21 @@ def checkin(
     with state.unit_of_work() as session:
         try:
             if moment == "now":
-                checkins.record_pain_now(session, pain=pain, now=state.now())
+                checkins.record_pain_now(session, pain=pain, now=state.now(), name=person)
             else:
-                checkins.record_next_morning(session, pain=pain, catalog=state.catalog, now=state.now())
+                checkins.record_next_morning(session, pain=pain, catalog=state.catalog, now=state.now(), name=person)
         except (NotFound, ValueError) as exc:
             problem = str(exc)
     if problem:
-        return render_history(request, state, 30, problem=f"Not saved: {problem[0].upper()}{problem[1:]}.")
+        return render_history(request, state, person, 30, problem=f"Not saved: {problem[0].upper()}{problem[1:]}.")
     return RedirectResponse(f"/history?saved={moment}", status_code=303)
 
 
 @router.post("/psfs")
-async def psfs(request: Request, state: State) -> Any:
+async def psfs(request: Request, state: State, person: PersonDep) -> Any:
     form = await request.form()
     with state.unit_of_work() as session:
-        activities = checkins.psfs_activities(session)
+        activities = checkins.psfs_activities(session, person)
         ratings: dict[str, int] = {}
         for i, activity in enumerate(activities):
             raw = str(form.get(f"rating_{i}", "")).strip()
@@ -125,7 +134,7 @@ async def psfs(request: Request, state: State) -> Any:
         if not ratings:
             raise HTTPException(409, "no PSFS activities: name them in the intake")
         try:
-            checkins.record_psfs(session, ratings, now=state.now())
+            checkins.record_psfs(session, ratings, now=state.now(), name=person)
         except ValueError as exc:
             raise HTTPException(422, str(exc)) from None
     return RedirectResponse("/history?saved=psfs", status_code=303)

@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException
 from pydantic import BaseModel
 
-from backfit.services import profiles, schedule
+from backfit.services import schedule
+from backfit.web.auth import PersonDep
 from backfit.web.routes.api import ERRORS
 from backfit.web.state import AppState, app_state
 
@@ -35,18 +36,18 @@ def schedule_read(current: schedule.Schedule) -> ScheduleRead:
 
 
 @router.get("/schedule", response_model=ScheduleRead, responses=ERRORS)
-def get_schedule(state: State) -> ScheduleRead:
+def get_schedule(state: State, person: PersonDep) -> ScheduleRead:
     """When the person exercises: the chosen days, local time of day and reminder (or the defaults)."""
     with state.unit_of_work() as session:
-        return schedule_read(schedule.schedule_for(session, profiles.DEFAULT_PROFILE))
+        return schedule_read(schedule.schedule_for(session, person))
 
 
 @router.put("/schedule", response_model=ScheduleRead, responses=ERRORS)
-def put_schedule(state: State, choice: schedule.ScheduleChoice) -> ScheduleRead:
+def put_schedule(state: State, person: PersonDep, choice: schedule.ScheduleChoice) -> ScheduleRead:
     """Choose the days (one per session of the week), time (HH:MM) and reminder; upcoming sessions move."""
     with state.unit_of_work() as session:
         try:
-            schedule.save_schedule(session, profiles.DEFAULT_PROFILE, choice, now=state.now())
+            schedule.save_schedule(session, person, choice, now=state.now())
         except schedule.ScheduleError as exc:
             raise HTTPException(422, str(exc)) from None
-        return schedule_read(schedule.schedule_for(session, profiles.DEFAULT_PROFILE))
+        return schedule_read(schedule.schedule_for(session, person))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
 from backfit.plan.coaching import EVERYTHING_STOPPED, ItemState, everything_stopped
@@ -16,19 +16,19 @@ from backfit.services.programmes import programme_read
 from backfit.services.wording import decision_words
 from backfit.session.keys import keys_json
 from backfit.store.errors import NotFound
-from backfit.web.auth import ActorDep
+from backfit.web.auth import ActorDep, PersonDep, ReadableSession
 from backfit.web.state import AppState, app_state
 from backfit.web.views import decisions_read
 
 router = APIRouter(include_in_schema=False)
 State = Annotated[AppState, Depends(app_state)]
-SessionId = Annotated[int, Path(ge=1, le=2_147_483_647, description="A session's id.")]
 
 
 def today(
     request: Request,
     state: AppState,
     actor: Actor,
+    person: str,
     *,
     question: str | None = None,
     pain_start: int | None = None,
@@ -37,12 +37,12 @@ def today(
     """The Today page; ``question``: the pain-before-the-session question to answer first."""
     with state.unit_of_work() as session:
         try:
-            view = profiles.current_programme(session)
+            view = profiles.current_programme(session, person)
         except profiles.NoProgramme:
             return RedirectResponse("/intake/blocked", status_code=303)
         except NotFound:
             return RedirectResponse("/", status_code=303)
-        open_one = sessions.open_session(session)
+        open_one = sessions.open_session(session, person)
         pause = coaching.active_pause(session, view.programme.profile_id)
         items = {k: ItemState(p, k in view.stopped) for k, p in view.prescriptions.items()}
         stuck = everything_stopped(items, coaching.week_of(view.programme))
@@ -62,7 +62,7 @@ def today(
             pause=pause,
             stuck=EVERYTHING_STOPPED if stuck else None,
             self_clearance=policy.clears_own_pause(actor),
-            clinician_changes=clinical.own_changes(session, actor, profiles.DEFAULT_PROFILE),
+            clinician_changes=clinical.own_changes(session, actor, person),
             question=question,
             pain_start=pain_start,
             rested=rested,
@@ -70,8 +70,8 @@ def today(
 
 
 @router.get("/today")
-def today_page(request: Request, state: State, actor: ActorDep, rested: bool = False) -> Any:
-    return today(request, state, actor, rested=rested)
+def today_page(request: Request, state: State, actor: ActorDep, person: PersonDep, rested: bool = False) -> Any:
+    return today(request, state, actor, person, rested=rested)
 
 
 @router.post("/sessions")
@@ -79,6 +79,7 @@ def start(
     request: Request,
     state: State,
     actor: ActorDep,
+    person: PersonDep,
     pain_start: Annotated[int, Form(ge=0, le=10)],
     intensity: Annotated[Literal["normal", "lighter", "rest"] | None, Form()] = None,
 ) -> Any:
@@ -86,16 +87,16 @@ def start(
         return RedirectResponse("/today?rested=true", status_code=303)
 
     def work(session: Any) -> int:
-        open_one = sessions.open_session(session)
+        open_one = sessions.open_session(session, person)
         performed = open_one or sessions.start_session(
-            session, catalog=state.catalog, pain_start=pain_start, now=state.now(), intensity=intensity
+            session, catalog=state.catalog, pain_start=pain_start, now=state.now(), intensity=intensity, name=person
         )
         return performed.id
 
     try:
         performed_id = state.write(work)
     except sessions.PainBeforeSession as exc:
-        return today(request, state, actor, question=str(exc), pain_start=pain_start)
+        return today(request, state, actor, person, question=str(exc), pain_start=pain_start)
     except profiles.NoProgramme as exc:
         raise HTTPException(409, str(exc)) from None
     except NotFound:
@@ -104,19 +105,21 @@ def start(
 
 
 @router.post("/clinician-advised")
-def clinician_advised(state: State, actor: ActorDep, confirm: Annotated[Literal["yes"], Form()]) -> Any:
-    """The person confirms that a clinician has advised them after radiating symptoms (the
-    single-person owner; a clinic client's clinician clears it: Forbidden here)."""
+def clinician_advised(
+    state: State, actor: ActorDep, person: PersonDep, confirm: Annotated[Literal["yes"], Form()]
+) -> Any:
+    """The person confirms that a clinician has advised them after radiating symptoms (single
+    person only: a clinic client's clinician records it)."""
     with state.unit_of_work() as session:
         try:
-            coaching.confirm_clinician_advice(session, now=state.now(), actor=actor)
+            coaching.confirm_clinician_advice(session, actor, now=state.now(), name=person)
         except NotFound as exc:
             raise HTTPException(409, str(exc)) from None
     return RedirectResponse("/today", status_code=303)
 
 
 @router.get("/sessions/{performed_id}")
-def player_page(request: Request, state: State, performed_id: SessionId) -> Any:
+def player_page(request: Request, state: State, performed_id: ReadableSession) -> Any:
     with state.unit_of_work() as session:
         try:
             performed = player.require_session(session, performed_id)
@@ -128,7 +131,7 @@ def player_page(request: Request, state: State, performed_id: SessionId) -> Any:
 
 
 @router.get("/sessions/{performed_id}/summary")
-def summary(request: Request, state: State, performed_id: SessionId) -> Any:
+def summary(request: Request, state: State, performed_id: ReadableSession) -> Any:
     with state.unit_of_work() as session:
         try:
             read = player.player_state(session, performed_id, state.catalog)

@@ -10,8 +10,10 @@ from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from backfit.plan.rules import WEEKDAY_NAMES
-from backfit.services import exports, profiles, schedule
+from backfit.services import exports, policy, profiles, schedule
+from backfit.services.policy import Actor
 from backfit.store.errors import DataPresent, ImportRejected
+from backfit.web.auth import ActorDep, PersonDep
 from backfit.web.routes.api import restore_backup
 from backfit.web.routes.onboarding import latest_answers
 from backfit.web.state import AppState, app_state
@@ -24,11 +26,13 @@ REMINDER_CHOICES = (0, 10, 15, 30, 60, 120)
 """Minutes before a session the settings form offers for the calendar reminder."""
 
 
-def schedule_context(state: AppState, error: str | None = None, shown: dict[str, Any] | None = None) -> dict[str, Any]:
+def schedule_context(
+    state: AppState, person: str, error: str | None = None, shown: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """What the settings page's schedule section shows: the schedule (or the values just
     submitted, with ``error``), the programme's sessions a week, and the choices offered."""
     with state.unit_of_work() as session:
-        current, per_week = schedule.settings_view(session, profiles.DEFAULT_PROFILE)
+        current, per_week = schedule.settings_view(session, person)
     values = shown or (
         {
             "weekdays": list(current.choice.weekdays),
@@ -48,9 +52,14 @@ def schedule_context(state: AppState, error: str | None = None, shown: dict[str,
     }
 
 
-def settings_context(state: AppState) -> dict[str, Any]:
+def settings_context(state: AppState, actor: Actor, person: str) -> dict[str, Any]:
     """What every rendering of the settings page shows."""
-    return {"answers": latest_answers(state), "data_dir": state.settings.data_dir, "stored": stored(state)}
+    whole = policy.may_use_whole_database(actor)
+    return {
+        "answers": latest_answers(state, person),
+        "data_dir": state.settings.data_dir if whole else None,
+        "stored": stored(state) if whole else None,
+    }
 
 
 def stored(state: AppState) -> dict[str, int]:
@@ -58,50 +67,57 @@ def stored(state: AppState) -> dict[str, int]:
         return exports.stored_counts(session)
 
 
-def render_settings(request: Request, state: AppState, status_code: int = 200, **context: Any) -> Any:
+def render_settings(
+    request: Request, state: AppState, actor: Actor, person: str, status_code: int = 200, **context: Any
+) -> Any:
     return state.render(
         request,
         "settings.html",
         status_code=status_code,
-        **settings_context(state),
-        **schedule_context(state),
+        **settings_context(state, actor, person),
+        **schedule_context(state, person),
         **context,
     )
 
 
 @router.get("/settings")
-def settings_page(request: Request, state: State) -> Any:
-    return render_settings(request, state)
+def settings_page(request: Request, state: State, actor: ActorDep, person: PersonDep) -> Any:
+    return render_settings(request, state, actor, person)
 
 
 @router.post("/settings/import")
-async def import_file(request: Request, state: State, backup: UploadFile) -> Any:
+async def import_file(request: Request, state: State, actor: ActorDep, person: PersonDep, backup: UploadFile) -> Any:
+    policy.require_whole_database(actor)
     form = await request.form()
     replace = form.get("replace") == "yes"
     confirmed = form.get("confirm_replace") == "yes"
     raw = await backup.read()  # the request's size is bounded by web/security.py
     if replace and not confirmed and any(stored(state).values()):
         # replacing deletes what is here: ask first (the file is chosen again with the answer)
-        return render_settings(request, state, status_code=409, confirm_replace=True)
+        return render_settings(request, state, actor, person, status_code=409, confirm_replace=True)
     try:
         counts = await run_in_threadpool(restore_backup, state, raw, replace)
     except DataPresent:
         message = "backfit here already holds data, so the backup was not imported. To use it instead, tick "
         message += "'Replace the data here' (backfit will ask you to confirm)."
-        return render_settings(request, state, status_code=409, error=message)
+        return render_settings(request, state, actor, person, status_code=409, error=message)
     except ImportRejected as exc:
-        return render_settings(request, state, status_code=422, error=f"{str(exc)[0].upper()}{str(exc)[1:]}.")
+        return render_settings(
+            request, state, actor, person, status_code=422, error=f"{str(exc)[0].upper()}{str(exc)[1:]}."
+        )
     restored = sum(counts.values())
     return RedirectResponse(f"/settings?restored={restored}", status_code=303)
 
 
 @router.get("/settings/delete")
-def delete_page(request: Request, state: State) -> Any:
+def delete_page(request: Request, state: State, actor: ActorDep) -> Any:
+    policy.require_whole_database(actor)
     return state.render(request, "delete.html", stored=stored(state), problem=None)
 
 
 @router.post("/settings/delete")
-def delete_everything(request: Request, state: State, confirm: Annotated[str, Form()] = "") -> Any:
+def delete_everything(request: Request, state: State, actor: ActorDep, confirm: Annotated[str, Form()] = "") -> Any:
+    policy.require_whole_database(actor)
     if confirm != "yes":
         problem = "Nothing was deleted: tick the box to confirm that everything should go."
         return state.render(request, "delete.html", status_code=422, stored=stored(state), problem=problem)
@@ -111,7 +127,7 @@ def delete_everything(request: Request, state: State, confirm: Annotated[str, Fo
 
 
 @router.post("/settings/schedule")
-async def save_schedule(request: Request, state: State) -> Any:
+async def save_schedule(request: Request, state: State, actor: ActorDep, person: PersonDep) -> Any:
     form = await request.form()
     raw: dict[str, Any] = {
         "weekdays": [str(d) for d in form.getlist("weekdays")],
@@ -121,13 +137,13 @@ async def save_schedule(request: Request, state: State) -> Any:
     try:
         choice = schedule.parse_choice(raw)
         with state.unit_of_work() as session:
-            schedule.save_schedule(session, profiles.DEFAULT_PROFILE, choice, now=state.now())
+            schedule.save_schedule(session, person, choice, now=state.now())
     except (schedule.ScheduleError, profiles.NotFound) as exc:
         return state.render(
             request,
             "settings.html",
             status_code=422,
-            **settings_context(state),
-            **schedule_context(state, error=str(exc).capitalize(), shown=raw),
+            **settings_context(state, actor, person),
+            **schedule_context(state, person, error=str(exc).capitalize(), shown=raw),
         )
     return RedirectResponse("/settings?schedule=saved#schedule", status_code=303)
