@@ -164,7 +164,7 @@ def assign_exercise(
     row = CurrentPrescription(programme_id=target.programme.id, key=key, stopped=False, **prescription_to_dict(p))
     row.updated_at = now
     session.add(row)
-    change = f"added {exercise.name} to every session: {p.in_words()}"
+    change = f"added {exercise.name} to every session: {p.in_words().rstrip('.')}"
     return _record(session, actor, target.profile.id, "assign", key, change, why, now)
 
 
@@ -207,7 +207,7 @@ def swap_exercise(
         raise _minutes_problem(target)
     apply_prescription(row, p, now)
     row.stopped = False
-    change = f"swapped {old.name} for {new.name}: {p.in_words()}"
+    change = f"swapped {old.name} for {new.name}: {p.in_words().rstrip('.')}"
     return _record(session, actor, target.profile.id, "swap", key, change, why, now)
 
 
@@ -252,7 +252,7 @@ def set_dose(
     if not _fits(target, {key: p}):
         raise _minutes_problem(target)
     apply_prescription(row, p, now)
-    change = f"set the dose of {exercise.name}: {p.in_words()} (was: {current.in_words()})"
+    change = f"set the dose of {exercise.name}: {p.in_words().rstrip('.')} (was: {current.in_words().rstrip('.')})"
     return _record(session, actor, target.profile.id, "dose", key, change, why, now)
 
 
@@ -352,7 +352,7 @@ def decide_pending(
         raise PrescribingError(f"you hold {name} at step {row.max_step}: release the hold first")
     apply_prescription(row, after, now)
     pending.outcome = "approved"
-    change = f"approved the step up of {name} ({pending.change or after.summary()}): {after.in_words()}"
+    change = f"approved the step up of {name} ({pending.change or after.summary()}): {after.in_words().rstrip('.')}"
     return _record(session, actor, target.profile.id, "approve", pending.key, change, why, now)
 
 

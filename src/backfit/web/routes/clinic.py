@@ -110,7 +110,7 @@ def _change(
         state.write(work)
     except (prescribing.PrescribingError, ValueError) as exc:
         return render_client(request, state, actor, profile_id, problem=f"Not saved: {exc}.")
-    return RedirectResponse(f"/clinic/clients/{profile_id}?done={done}#{done}", status_code=303)
+    return RedirectResponse(f"/clinic/clients/{profile_id}?done={done}", status_code=303)
 
 
 @router.post("/clinic/clients/{profile_id}/assign")
