@@ -55,6 +55,8 @@ PAIN_CHANGE = 1.0
 REPEATED_FAULT_SETS = 3
 """Camera sets of the last 14 days with the same fault that make it a flag."""
 MISSED_IN_A_ROW = 2
+ANY_EXERCISE = Prescription("any", 1, 1, None, 0)
+"""The pain zone reads only the pains of a log: the exercise does not matter to it."""
 
 
 @dataclass(frozen=True)
@@ -164,23 +166,33 @@ def _adherence(session: Session, ids: list[int], rows: dict[int, ClientRow], tod
         scheduled[profile_id].append((scheduled_id, day))
     done_days: dict[int, list[date]] = defaultdict(list)
     linked: set[int] = set()
-    for profile_id, link, started in session.execute(
+    recent_rows = session.execute(
         select(PerformedSession.profile_id, PerformedSession.scheduled_session_id, PerformedSession.started_at).where(
             PerformedSession.profile_id.in_(ids),
             PerformedSession.status != "in_progress",
             PerformedSession.started_at >= _start_of(long_start),
         )
-    ):
+    ).all()
+    for profile_id, link, started in recent_rows:
         if started < _start_of(today):
             done_days[profile_id].append(started.date())
         if link is not None:
             linked.add(link)
-    for profile_id, last in session.execute(
-        select(PerformedSession.profile_id, func.max(PerformedSession.started_at))
-        .where(PerformedSession.profile_id.in_(ids), PerformedSession.status != "in_progress")
-        .group_by(PerformedSession.profile_id)
-    ):
-        rows[profile_id].last_session = last.date() if last is not None else None
+    latest: dict[int, datetime] = {}
+    for profile_id, _, started in recent_rows:
+        if profile_id not in latest or started > latest[profile_id]:
+            latest[profile_id] = started
+    older = [p for p in ids if p not in latest]
+    if older:  # no session in the window: look further back (one grouped query)
+        for profile_id, last in session.execute(
+            select(PerformedSession.profile_id, func.max(PerformedSession.started_at))
+            .where(PerformedSession.profile_id.in_(older), PerformedSession.status != "in_progress")
+            .group_by(PerformedSession.profile_id)
+        ):
+            if last is not None:
+                latest[profile_id] = last
+    for profile_id, last in latest.items():
+        rows[profile_id].last_session = last.date()
     for profile_id, row in rows.items():
         planned = scheduled.get(profile_id, [])
         done = done_days.get(profile_id, [])
@@ -259,20 +271,20 @@ def _red_pain(session: Session, ids: list[int], rows: dict[int, ClientRow], toda
     ):
         pain[(performed_id or 0, moment)] = value
     worst: dict[int, tuple[date, str]] = {}
-    for profile_id, performed_id, started, exercise_id, during in session.execute(
+    for profile_id, performed_id, started, during in session.execute(
         select(
             PerformedSession.profile_id,
             PerformedSession.id,
             PerformedSession.started_at,
-            ExerciseResult.exercise_id,
-            ExerciseResult.pain_during,
+            func.max(ExerciseResult.pain_during),
         )
         .join(PerformedSession, PerformedSession.id == ExerciseResult.performed_session_id)
         .where(recent, ExerciseResult.skipped.is_(False), ExerciseResult.pain_during.is_not(None))
+        .group_by(PerformedSession.profile_id, PerformedSession.id, PerformedSession.started_at)
     ):
-        log = ExerciseLog(
+        log = ExerciseLog(  # the session's worst exercise: the zone grows with the pain during
             day=started.date(),
-            prescription=Prescription(exercise_id, 1, 1, None, 0),
+            prescription=ANY_EXERCISE,
             sets=(),
             rpe=0,
             pain_during=during or 0,
