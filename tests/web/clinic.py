@@ -72,6 +72,7 @@ class Clinic:
     clients: dict[str, PageClient]
     sessions: dict[str, int]
     markers: dict[str, str]
+    links: dict[str, str]
 
     def close(self) -> None:
         for client in self.clients.values():
@@ -107,4 +108,10 @@ def build_clinic(settings: Settings) -> Clinic:
     markers = {"k1": "gardening K1MARK", "k2": "cycling K2MARK", "default": "walking the dog DEFAULTMARK"}
     sessions = {name: onboard(clients[name], markers[name]) for name in ("k1", "k2")}
     clients["nobody"] = PageClient(app).__enter__()
-    return Clinic(app, clients, sessions, markers)
+    add(app, "invited@clinic.test", Role.CLIENT, clinician="one@clinic.test", password=None)
+    with app.state.backfit.unit_of_work() as session:
+        links = {
+            purpose: accounts.issue_link(session, Actor.owner(), email, purpose=purpose, now=utc_now()).token
+            for purpose, email in (("invite", "invited@clinic.test"), ("reset", "k2@clinic.test"))
+        }
+    return Clinic(app, clients, sessions, markers, links)

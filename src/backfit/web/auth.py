@@ -115,6 +115,25 @@ def own_person(request: Request, actor: ActorDep) -> str:
 
 PersonDep = Annotated[str, Depends(own_person)]
 
+
+def self_clearing_person(actor: ActorDep, person: PersonDep) -> str:
+    """FastAPI dependency: the person, when they may confirm a clinician's advice themselves
+    (a single person; a clinic client's clinician records it: 403 before the form is read)."""
+    policy.require_self_clearance(actor)
+    return person
+
+
+SelfClearingPerson = Annotated[str, Depends(self_clearing_person)]
+
+
+def account_manager(actor: ActorDep) -> Actor:
+    """FastAPI dependency: the actor, when they manage accounts (403 before the form is read)."""
+    policy.require_account_manager(actor)
+    return actor
+
+
+ManagerDep = Annotated[Actor, Depends(account_manager)]
+
 SessionId = Annotated[int, Path(ge=1, le=2_147_483_647, description="A session's id.")]
 
 
@@ -173,8 +192,10 @@ __all__ = [
     "SESSION_COOKIE",
     "ActorDep",
     "Forbidden",
+    "ManagerDep",
     "PersonDep",
     "ReadableSession",
+    "SelfClearingPerson",
     "SignInGate",
     "TrainableSession",
     "current_actor",

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from backfit.services import accounts, policy
 from backfit.services.policy import Actor, Role
 from backfit.store.errors import NotFound
-from backfit.web.auth import SESSION_COOKIE, ActorDep, safe_next
+from backfit.web.auth import SESSION_COOKIE, ManagerDep, safe_next
 from backfit.web.state import AppState, app_state
 
 router = APIRouter(include_in_schema=False)
@@ -183,7 +183,7 @@ def admin_page(request: Request, state: AppState, actor: Actor, status_code: int
 
 
 @router.get("/admin")
-def admin(request: Request, state: State, actor: ActorDep) -> Any:
+def admin(request: Request, state: State, actor: ManagerDep) -> Any:
     return admin_page(request, state, actor)
 
 
@@ -191,7 +191,7 @@ def admin(request: Request, state: State, actor: ActorDep) -> Any:
 def add_account(
     request: Request,
     state: State,
-    actor: ActorDep,
+    actor: ManagerDep,
     email: Text,
     role: Annotated[Role, Form()],
     display_name: Text = "",
@@ -216,7 +216,7 @@ def add_account(
 
 
 @router.post("/admin/accounts/{account_id}/reset-link")
-def reset_link(request: Request, state: State, actor: ActorDep, account_id: int) -> Any:
+def reset_link(request: Request, state: State, actor: ManagerDep, account_id: int) -> Any:
     with state.unit_of_work() as session:
         target = accounts.managed_account(session, actor, account_id)
         purpose = "reset" if target.password_hash else "invite"
@@ -230,7 +230,7 @@ def reset_link(request: Request, state: State, actor: ActorDep, account_id: int)
 
 @router.post("/admin/accounts/{account_id}/disabled")
 def set_disabled(
-    request: Request, state: State, actor: ActorDep, account_id: int, disabled: Annotated[bool, Form()]
+    request: Request, state: State, actor: ManagerDep, account_id: int, disabled: Annotated[bool, Form()]
 ) -> Any:
     with state.unit_of_work() as session:
         target = accounts.managed_account(session, actor, account_id)

@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from backfit.catalog.schema import Exercise
 from backfit.services import handout, profiles
+from backfit.web.auth import PersonDep
 from backfit.web.illustration import figure_svg
 from backfit.web.state import AppState, app_state
 
@@ -22,7 +23,7 @@ def key_pose(exercise: Exercise) -> str:
 
 
 @router.get("/programme/handout.pdf")
-def programme_handout(state: State) -> Any:
+def programme_handout(state: State, person: PersonDep) -> Any:
     """A PDF to print: the week, the safety rules, each exercise with its figure, dose, steps and cues."""
     now = state.now()
     with state.unit_of_work() as session:
@@ -33,6 +34,7 @@ def programme_handout(state: State) -> Any:
                 transition_s=state.rules.transition_s,
                 figure=key_pose,
                 today=now.date(),
+                name=person,
             )
         except profiles.NoProgramme:
             return RedirectResponse("/intake/blocked", status_code=303)

@@ -13,7 +13,7 @@ from backfit.services import clinical, policy, profiles
 from backfit.services.policy import Actor, Role
 from backfit.services.programmes import programme_read
 from backfit.services.schedule import schedule_for
-from backfit.web.auth import ActorDep, PersonDep
+from backfit.web.auth import ActorDep, PersonDep, SelfClearingPerson
 from backfit.web.state import AppState, app_state
 from backfit.web.views import same_days
 
@@ -181,10 +181,9 @@ def blocked(request: Request, state: State, actor: ActorDep, person: PersonDep) 
 
 
 @router.post("/intake/clearance")
-async def clearance(request: Request, state: State, actor: ActorDep, person: PersonDep) -> Any:
+async def clearance(request: Request, state: State, actor: ActorDep, person: SelfClearingPerson) -> Any:
     """Go on after red flags only with an explicit confirmation, which is recorded (single
     person; a clinic client's clinician records the clearance instead)."""
-    policy.require_self_clearance(actor)
     form = await request.form()
     answers = latest_answers(state, person)
     if answers is None:

@@ -16,7 +16,7 @@ from backfit.services.programmes import programme_read
 from backfit.services.wording import decision_words
 from backfit.session.keys import keys_json
 from backfit.store.errors import NotFound
-from backfit.web.auth import ActorDep, PersonDep, ReadableSession
+from backfit.web.auth import ActorDep, PersonDep, ReadableSession, SelfClearingPerson
 from backfit.web.state import AppState, app_state
 from backfit.web.views import decisions_read
 
@@ -106,7 +106,7 @@ def start(
 
 @router.post("/clinician-advised")
 def clinician_advised(
-    state: State, actor: ActorDep, person: PersonDep, confirm: Annotated[Literal["yes"], Form()]
+    state: State, actor: ActorDep, person: SelfClearingPerson, confirm: Annotated[Literal["yes"], Form()]
 ) -> Any:
     """The person confirms that a clinician has advised them after radiating symptoms (single
     person only: a clinic client's clinician records it)."""

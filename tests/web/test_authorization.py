@@ -1,0 +1,203 @@
+"""Who may reach what, over every route of the app (generated from its route table, like the
+guard's table): each page, API operation and WebSocket x signed out / admin / clinician /
+client x their own / another clinician's client. A route with no rule here fails the suite.
+
+Beyond the status, no answer may carry the data of a person its actor may not read: each
+person's PSFS activity is a marker searched for in every response body."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from starlette.websockets import WebSocketDisconnect
+
+from backfit.settings import Settings
+from tests.conftest import BACKENDS, PostgresSchemas, postgres_base_url
+from tests.web.clinic import Clinic, build_clinic
+from tests.web.test_guard import ROUTES, body_for, url
+
+# What each kind of route allows. Actors: nobody (signed out), admin, clinician "one" (whose
+# client is k1), clinician "two" (k2's), clients k1 and k2.
+PUBLIC = "public"  # anyone, signed out too
+SIGNED_IN = "signed-in"  # anyone signed in (the exercise library, the API document, sign-out)
+PERSON = "person"  # a person's own pages: clients only (clinicians and admins have no programme)
+WHOLE_DATABASE = "whole-database"  # backups of everyone: single-person installs only
+ADMIN = "admin"  # managing accounts
+SESSION_READ = "session-read"  # one performed session: its person, and their clinician
+SESSION_TRAIN = "session-train"  # recording into a session: its person only
+SELF_CLEARANCE = "self-clearance"  # confirming a clinician's advice oneself: single person only
+
+RULES: dict[tuple[str, str], str] = {
+    ("GET", "/healthz"): PUBLIC, ("GET", "/static/{path}"): PUBLIC, ("GET", "/sign-in"): PUBLIC,
+    ("POST", "/sign-in"): PUBLIC, ("GET", "/invite/{token}"): PUBLIC, ("POST", "/invite/{token}"): PUBLIC,
+    ("GET", "/reset/{token}"): PUBLIC, ("POST", "/reset/{token}"): PUBLIC,
+    ("POST", "/sign-out"): SIGNED_IN, ("GET", "/"): SIGNED_IN, ("GET", "/docs"): SIGNED_IN,
+    ("GET", "/openapi.json"): SIGNED_IN, ("GET", "/exercises"): SIGNED_IN,
+    ("GET", "/exercises/{exercise_id}"): SIGNED_IN, ("GET", "/exercises/{exercise_id}/practise"): SIGNED_IN,
+    ("GET", "/api/exercises"): SIGNED_IN, ("GET", "/api/exercises/{exercise_id}"): SIGNED_IN,
+    ("WEBSOCKET", "/ws/practise/{exercise_id}"): SIGNED_IN,
+    ("GET", "/intake"): PERSON, ("POST", "/intake"): PERSON, ("GET", "/intake/blocked"): PERSON,
+    ("POST", "/intake/clearance"): SELF_CLEARANCE, ("GET", "/programme"): PERSON, ("GET", "/today"): PERSON,
+    ("POST", "/sessions"): PERSON, ("POST", "/clinician-advised"): SELF_CLEARANCE, ("GET", "/history"): PERSON,
+    ("GET", "/charts/{name}.svg"): PERSON, ("POST", "/checkins"): PERSON, ("POST", "/psfs"): PERSON,
+    ("GET", "/settings"): PERSON, ("POST", "/settings/schedule"): PERSON,
+    ("GET", "/programme/handout.pdf"): PERSON, ("POST", "/api/intake"): PERSON, ("GET", "/api/programme"): PERSON,
+    ("POST", "/api/sessions"): PERSON, ("GET", "/api/history"): PERSON, ("POST", "/api/checkins"): PERSON,
+    ("POST", "/api/psfs"): PERSON, ("GET", "/api/export"): PERSON, ("GET", "/api/schedule"): PERSON,
+    ("PUT", "/api/schedule"): PERSON,
+    ("POST", "/settings/import"): WHOLE_DATABASE, ("GET", "/settings/delete"): WHOLE_DATABASE,
+    ("POST", "/settings/delete"): WHOLE_DATABASE, ("POST", "/api/import"): WHOLE_DATABASE,
+    ("GET", "/admin"): ADMIN, ("POST", "/admin/accounts"): ADMIN,
+    ("POST", "/admin/accounts/{account_id}/reset-link"): ADMIN,
+    ("POST", "/admin/accounts/{account_id}/disabled"): ADMIN,
+    ("GET", "/sessions/{performed_id}"): SESSION_READ, ("GET", "/sessions/{performed_id}/summary"): SESSION_READ,
+    ("GET", "/api/sessions/{performed_id}"): SESSION_READ,
+    ("POST", "/api/sessions/{performed_id}/sets"): SESSION_TRAIN,
+    ("POST", "/api/sessions/{performed_id}/answers"): SESSION_TRAIN,
+    ("POST", "/api/sessions/{performed_id}/finish"): SESSION_TRAIN,
+    ("WEBSOCKET", "/ws/live/{session_id}"): SESSION_TRAIN,
+}  # fmt: skip
+
+ACTORS = ("nobody", "admin", "one", "two", "k1", "k2")
+CLINICIAN_OF = {"k1": "one", "k2": "two"}
+ALLOWED, REFUSED, SIGN_IN, FORBIDDEN, NOT_FOUND = "allowed", "refused", "sign-in", "forbidden", "not-found"
+
+
+def expected(rule: str, actor: str, owner: str | None) -> str:
+    """The answer ``actor`` gets from a route of ``rule`` (``owner``: whose session the path names)."""
+    if actor == "nobody":
+        return ALLOWED if rule == PUBLIC else SIGN_IN
+    if rule in (PUBLIC, SIGNED_IN):
+        return ALLOWED
+    if rule == PERSON:
+        return ALLOWED if actor in ("k1", "k2") else FORBIDDEN
+    if rule in (WHOLE_DATABASE, SELF_CLEARANCE):
+        return FORBIDDEN
+    if rule == ADMIN:
+        return ALLOWED if actor == "admin" else FORBIDDEN
+    if actor == "admin":
+        return FORBIDDEN
+    if actor == owner:
+        return ALLOWED
+    if rule == SESSION_READ and CLINICIAN_OF[owner or ""] == actor:
+        return ALLOWED
+    if rule == SESSION_TRAIN and actor in CLINICIAN_OF.values():
+        return FORBIDDEN  # never a clinician's to do, whoever's session it is
+    return NOT_FOUND
+
+
+def answer_kind(status: int, location: str) -> str:
+    if status == 401 or (status == 303 and location.startswith("/sign-in")):
+        return SIGN_IN
+    if status == 403:
+        return FORBIDDEN
+    if status == 404:
+        return NOT_FOUND
+    return ALLOWED  # 2xx, 3xx elsewhere, 409 and 422 (the request got past every permission check)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def clinic(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[Clinic]:
+    """One clinic per backend for the whole table (reads, and writes that leave it as it was)."""
+    data = tmp_path_factory.mktemp("clinic")
+    schemas = None
+    if request.param == "sqlite":
+        db_url = f"sqlite:///{data / 'backfit.db'}"
+    else:
+        schemas = PostgresSchemas(postgres_base_url())
+        db_url = schemas.new_url()
+    built = build_clinic(Settings(data_dir=data, database_url=db_url))
+    yield built
+    built.close()
+    if schemas is not None:
+        schemas.drop_all()
+
+
+HTTP_CASES = [
+    pytest.param(method, path, actor, owner, id=f"{method} {path} as {actor}" + (f" on {owner}'s" if owner else ""))
+    for method, path in ROUTES
+    if method != "WEBSOCKET"
+    for actor in ACTORS
+    for owner in (("k1", "k2") if "{performed_id}" in path else (None,))
+]
+
+
+def test_every_route_has_a_rule() -> None:
+    missing = sorted(set(ROUTES) - set(RULES))
+    assert not missing, f"routes with no authorization rule: {missing}"
+    gone = sorted(set(RULES) - set(ROUTES))
+    assert not gone, f"rules for routes that no longer exist: {gone}"
+
+
+def filled(clinic: Clinic, path: str, owner: str | None) -> str:
+    if owner is not None:
+        path = path.replace("{performed_id}", str(clinic.sessions[owner]))
+    for purpose, token in clinic.links.items():
+        if path.startswith(f"/{purpose}/"):
+            path = path.replace("{token}", token)
+    if path == "/api/export":
+        return "/api/export?format=csv"  # JSON is a whole-database backup until backups are per person
+    return url(path.replace("{account_id}", "1"))
+
+
+def readable_markers(clinic: Clinic, actor: str) -> set[str]:
+    """The markers of the people ``actor`` may read."""
+    own = {actor} if actor in ("k1", "k2") else set()
+    looked_after = {client for client, clinician in CLINICIAN_OF.items() if clinician == actor}
+    return {clinic.markers[name] for name in own | looked_after}
+
+
+@pytest.mark.parametrize(("method", "path", "actor", "owner"), HTTP_CASES)
+def test_http_route(clinic: Clinic, method: str, path: str, actor: str, owner: str | None) -> None:
+    if (method, path) == ("POST", "/sign-out") and actor != "nobody":
+        pytest.skip("signing out would end the shared session of the rest of the table (tests/web/test_accounts.py)")
+    if (method, path) == ("POST", "/admin/accounts/{account_id}/disabled") and actor == "admin":
+        pytest.skip("disabling accounts would change the rest of the table (tests/web/test_accounts.py)")
+    client = clinic.clients[actor]
+    response = client.request(
+        method, filled(clinic, path, owner), follow_redirects=False, **({} if method == "GET" else body_for(path))
+    )
+    got = answer_kind(response.status_code, response.headers.get("location", ""))
+    assert response.status_code < 500, response.text
+    assert got == expected(RULES[(method, path)], actor, owner), f"{response.status_code}: {response.text[:300]}"
+    unreadable = set(clinic.markers.values()) - readable_markers(clinic, actor)
+    leaked = [marker for marker in unreadable if marker in response.text]
+    assert not leaked, f"{actor} read {leaked}"
+
+
+WS_CASES = [
+    pytest.param(path, actor, owner, id=f"{path} as {actor}" + (f" on {owner}'s" if owner else ""))
+    for method, path in ROUTES
+    if method == "WEBSOCKET"
+    for actor in ACTORS
+    for owner in (("k1", "k2") if "{session_id}" in path else (None,))
+]
+
+
+def ws_answer(client: Any, address: str) -> str:
+    """What a WebSocket gives: refused at the handshake (sign-in), a fatal error (not found), or the coach."""
+    try:
+        with client.websocket_connect(address) as socket:
+            socket.send_json({"type": "end"})
+            message = socket.receive_json()
+    except WebSocketDisconnect:
+        return SIGN_IN
+    if message.get("type") == "error" and message.get("fatal"):
+        return NOT_FOUND if "cannot follow" in message.get("detail", "") else FORBIDDEN
+    return ALLOWED
+
+
+@pytest.mark.parametrize(("path", "actor", "owner"), WS_CASES)
+def test_websocket_route(clinic: Clinic, path: str, actor: str, owner: str | None) -> None:
+    address = path.replace("{exercise_id}", "hip-bridge") + "?stream=matrix"
+    if owner is not None:  # the owner's open session (the HTTP cases may have finished the first one)
+        opened = clinic.clients[owner].post("/api/sessions", json={"pain_start": 1}).json()
+        item = next(i["index"] for i in opened["items"] if i["camera"])
+        address = path.replace("{session_id}", str(opened["id"])) + f"?item={item}&stream=matrix"
+    got = ws_answer(clinic.clients[actor], address)
+    want = expected(RULES[("WEBSOCKET", path)], actor, owner)
+    if want == FORBIDDEN:  # a refused session looks the same as one that does not exist: no id is confirmed
+        want = NOT_FOUND
+    assert got == want
