@@ -126,12 +126,17 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC)
 
 
-def client_rows(session: Session, actor: Actor, *, today: date) -> list[ClientRow]:
-    """Every client ``actor`` looks after with their figures and flags, flagged first (then by
-    name). Raises Forbidden for an actor whose role reads no clinical data (admin)."""
+def require_client_list(actor: Actor) -> None:
+    """Raise Forbidden unless ``actor`` has a client list (clinicians: their own clients)."""
     policy.require(actor, policy.Action.READ)
     if actor.role is not Role.CLINICIAN:
         raise policy.Forbidden("the client list is a clinician's page: sign in as a clinician")
+
+
+def client_rows(session: Session, actor: Actor, *, today: date) -> list[ClientRow]:
+    """Every client ``actor`` looks after with their figures and flags, flagged first (then by
+    name). Raises Forbidden for an actor whose role reads no clinical data (admin)."""
+    require_client_list(actor)
     accounts = session.scalars(policy.readable_clients(actor).order_by(Account.display_name, Account.id)).all()
     rows = {a.id: ClientRow(a.id, a.display_name, a.email, a.profile_id) for a in accounts}
     by_profile = {r.profile_id: r for r in rows.values() if r.profile_id is not None}

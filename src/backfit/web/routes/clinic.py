@@ -11,14 +11,40 @@ from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from backfit.services import accounts, clinic, clinical, prescribing
-from backfit.services.policy import Actor
+from backfit.services import accounts, clinic, clinical, policy, prescribing
+from backfit.services.policy import Action, Actor
 from backfit.web.auth import ActorDep
 from backfit.web.state import AppState, app_state
 
 router = APIRouter(include_in_schema=False)
 State = Annotated[AppState, Depends(app_state)]
 ProfileId = Annotated[int, Path(ge=1, le=2_147_483_647, description="A client's profile id.")]
+
+
+def clinician(actor: ActorDep) -> Actor:
+    """The actor, once the policy gives them a client list (before any form is read)."""
+    clinic.require_client_list(actor)
+    return actor
+
+
+def client_checked(action: Action) -> Callable[..., int]:
+    """A dependency giving the path's ``profile_id`` once the policy lets the actor do ``action``
+    to that person (404: not one of theirs; 403: never for their role), before the form is read."""
+
+    def dependency(request: Request, profile_id: ProfileId, actor: ActorDep) -> int:
+        state: AppState = request.app.state.backfit
+        with state.unit_of_work() as session:
+            policy.person(session, actor, action, profile_id)
+        return profile_id
+
+    return dependency
+
+
+ClinicianDep = Annotated[Actor, Depends(clinician)]
+Viewed = Annotated[int, Depends(client_checked(Action.NOTE))]
+Prescribed = Annotated[int, Depends(client_checked(Action.PRESCRIBE))]
+Noted = Annotated[int, Depends(client_checked(Action.NOTE))]
+Cleared = Annotated[int, Depends(client_checked(Action.CLEAR))]
 Reason = Annotated[str, Form(max_length=prescribing.MAX_REASON + 100)]
 DONE = {
     "assign": "Exercise added; your client sees it with your reason.",
@@ -50,12 +76,12 @@ def render_list(
 
 
 @router.get("/clinic")
-def client_list(request: Request, state: State, actor: ActorDep) -> Any:
+def client_list(request: Request, state: State, actor: ClinicianDep) -> Any:
     return render_list(request, state, actor)
 
 
 @router.get("/clinic/adherence.csv")
-def adherence_csv(state: State, actor: ActorDep) -> Response:
+def adherence_csv(state: State, actor: ClinicianDep) -> Response:
     now = state.now()
     with state.unit_of_work() as session:
         body = clinic.adherence_csv(clinic.client_rows(session, actor, today=now.date()))
@@ -67,7 +93,7 @@ def adherence_csv(state: State, actor: ActorDep) -> Response:
 def invite(
     request: Request,
     state: State,
-    actor: ActorDep,
+    actor: ClinicianDep,
     display_name: Annotated[str, Form(max_length=120)],
     email: Annotated[str, Form(max_length=254)],
 ) -> Any:
@@ -98,7 +124,7 @@ def render_client(
 
 
 @router.get("/clinic/clients/{profile_id}")
-def client_page(request: Request, state: State, actor: ActorDep, profile_id: ProfileId, done: str | None = None) -> Any:
+def client_page(request: Request, state: State, actor: ActorDep, profile_id: Viewed, done: str | None = None) -> Any:
     return render_client(request, state, actor, profile_id, done=done)
 
 
@@ -118,7 +144,7 @@ def assign(
     request: Request,
     state: State,
     actor: ActorDep,
-    profile_id: ProfileId,
+    profile_id: Prescribed,
     exercise_id: Annotated[str, Form(max_length=80)],
     reason: Reason,
 ) -> Any:
@@ -135,7 +161,7 @@ def swap(
     request: Request,
     state: State,
     actor: ActorDep,
-    profile_id: ProfileId,
+    profile_id: Prescribed,
     key: Annotated[str, Form(max_length=120)],
     exercise_id: Annotated[str, Form(max_length=80)],
     reason: Reason,
@@ -163,7 +189,7 @@ def dose(
     request: Request,
     state: State,
     actor: ActorDep,
-    profile_id: ProfileId,
+    profile_id: Prescribed,
     key: Annotated[str, Form(max_length=120)],
     sets: Annotated[str, Form(max_length=10)],
     reason: Reason,
@@ -192,7 +218,7 @@ def hold(
     request: Request,
     state: State,
     actor: ActorDep,
-    profile_id: ProfileId,
+    profile_id: Prescribed,
     key: Annotated[str, Form(max_length=120)],
     hold: Annotated[Literal["yes", "no"], Form()],
     reason: Reason,
@@ -210,7 +236,7 @@ def approval(
     request: Request,
     state: State,
     actor: ActorDep,
-    profile_id: ProfileId,
+    profile_id: Prescribed,
     required: Annotated[Literal["yes", "no"], Form()],
     reason: Reason,
 ) -> Any:
@@ -227,7 +253,7 @@ def decide(
     request: Request,
     state: State,
     actor: ActorDep,
-    profile_id: ProfileId,
+    profile_id: Prescribed,
     pending_id: Annotated[int, Path(ge=1, le=2_147_483_647)],
     decision: Annotated[Literal["approve", "decline"], Form()],
     reason: Reason,
@@ -246,7 +272,7 @@ def note(
     request: Request,
     state: State,
     actor: ActorDep,
-    profile_id: ProfileId,
+    profile_id: Noted,
     text: Annotated[str, Form(max_length=clinical.MAX_NOTE + 100)],
 ) -> Any:
     return _change(
@@ -256,7 +282,7 @@ def note(
 
 
 @router.post("/clinic/clients/{profile_id}/clear-red-flags")
-def clear_red_flags(request: Request, state: State, actor: ActorDep, profile_id: ProfileId, reason: Reason) -> Any:
+def clear_red_flags(request: Request, state: State, actor: ActorDep, profile_id: Cleared, reason: Reason) -> Any:
     return _change(
         request, state, actor, profile_id, "clear",
         lambda s: clinical.clear_red_flags(
@@ -266,7 +292,7 @@ def clear_red_flags(request: Request, state: State, actor: ActorDep, profile_id:
 
 
 @router.post("/clinic/clients/{profile_id}/clear-pause")
-def clear_pause(request: Request, state: State, actor: ActorDep, profile_id: ProfileId, reason: Reason) -> Any:
+def clear_pause(request: Request, state: State, actor: ActorDep, profile_id: Cleared, reason: Reason) -> Any:
     return _change(
         request, state, actor, profile_id, "clear",
         lambda s: clinical.clear_pause(s, actor, profile_id, reason=reason, now=state.now()),
