@@ -15,10 +15,11 @@ from backfit.catalog.loader import Catalog, load_catalog, load_catalog_from
 from backfit.plan.intake import Intake, RedFlag
 from backfit.plan.rules import DATA_DIR as RULES_DIR
 from backfit.plan.rules import ProgrammeRules, default_programme_rules, load_programme_rules
-from backfit.services import checkins, profiles, sessions
+from backfit.services import accounts, checkins, profiles, sessions
+from backfit.services.policy import Actor, Role
 from backfit.session.engine import SessionEngine, StepPhase, units_of
 from backfit.store import repositories as repo
-from backfit.store.models import Base, SetRecord
+from backfit.store.models import Base, Profile, SetRecord
 
 PROGRAMME_FILE = RULES_DIR / "programme.toml"
 START = datetime(2024, 1, 1, 8, 0, tzinfo=UTC)  # a Monday
@@ -188,8 +189,10 @@ def run_session(
     pain_start: int = 2,
     pain_end: int = 2,
     stop_after_sets: int | None = None,
+    radiating: bool = False,
 ) -> int:
-    """Do a whole session through the engine (as the CLI does), storing every event."""
+    """Do a whole session through the engine (as the CLI does), storing every event
+    (``radiating``: the person reports pain spreading below the knee after the first exercise)."""
     performed = sessions.start_session(session, catalog=data.catalog, pain_start=pain_start, now=when, name=name)
     clock = FakeClock()
 
@@ -200,7 +203,8 @@ def run_session(
     while engine.phase is not StepPhase.done:
         snap = engine.tick()
         if snap.phase is StepPhase.ask:
-            engine.answer(rpe, pain)
+            engine.answer(rpe, pain, radiating_symptoms=radiating)
+            radiating = False
         elif stop_after_sets is not None and snap.progress * len(engine_units(engine)) >= stop_after_sets:
             engine.end_early()
         else:
@@ -296,3 +300,40 @@ def recorded(session: Session, stored_set: SetRecord, name: str = "ana", reps: i
         finished=False,
         now=START,
     )
+
+
+@dataclass(frozen=True)
+class Clinic:
+    """Two clinicians (``first`` with clients ``ana`` and ``ben``, ``second`` with ``cleo``),
+    an admin, and each client's actor; the accounts are real (services.accounts)."""
+
+    admin: Actor
+    first: Actor
+    second: Actor
+    clients: dict[str, Actor]
+
+    def profile_name(self, session: Session, client: str) -> str:
+        profile = session.get(Profile, self.clients[client].profile_id)
+        assert profile is not None
+        return profile.name
+
+
+def clinic(session: Session, now: datetime = START) -> Clinic:
+    owner = Actor.owner()
+    admin = accounts.add_account(session, owner, email="admin@clinic.test", role=Role.ADMIN, now=now)
+    made = {}
+    for email, name in (("first@clinic.test", "Dr First"), ("second@clinic.test", "Dr Second")):
+        made[email] = Actor.of(
+            accounts.add_account(session, owner, email=email, role=Role.CLINICIAN, display_name=name, now=now)
+        )
+    clients = {}
+    for client, clinician in (
+        ("ana", "first@clinic.test"),
+        ("ben", "first@clinic.test"),
+        ("cleo", "second@clinic.test"),
+    ):
+        account = accounts.add_account(
+            session, made[clinician], email=f"{client}@clinic.test", role=Role.CLIENT, display_name=client, now=now
+        )
+        clients[client] = Actor.of(account)
+    return Clinic(Actor.of(admin), made["first@clinic.test"], made["second@clinic.test"], clients)

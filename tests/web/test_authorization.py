@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from starlette.websockets import WebSocketDisconnect
 
+from backfit.services import accounts
 from backfit.settings import Settings
 from tests.conftest import BACKENDS, PostgresSchemas, postgres_base_url
 from tests.web.clinic import Clinic, build_clinic
@@ -28,6 +29,8 @@ SESSION_READ = "session-read"  # one performed session: its person, and their cl
 SESSION_TRAIN = "session-train"  # recording into a session: its person only
 RECORDING_READ = "recording-read"  # a kept camera recording: its person, and their clinician
 SELF_CLEARANCE = "self-clearance"  # confirming a clinician's advice oneself: single person only
+CLINIC = "clinic"  # a clinician's client list, CSV and invitations: clinicians only
+CLIENT_OF = "client-of"  # the clinician's page and controls of one client: that client's clinician only
 
 RULES: dict[tuple[str, str], str] = {
     ("GET", "/healthz"): PUBLIC, ("GET", "/static/{path}"): PUBLIC, ("GET", "/sign-in"): PUBLIC,
@@ -59,6 +62,15 @@ RULES: dict[tuple[str, str], str] = {
     ("POST", "/api/sessions/{performed_id}/finish"): SESSION_TRAIN,
     ("WEBSOCKET", "/ws/live/{session_id}"): SESSION_TRAIN,
     ("GET", "/recordings/{recording_id}"): RECORDING_READ, ("GET", "/api/recordings/{recording_id}"): RECORDING_READ,
+    ("GET", "/clinic"): CLINIC, ("GET", "/clinic/adherence.csv"): CLINIC, ("POST", "/clinic/invite"): CLINIC,
+    ("GET", "/clinic/clients/{profile_id}"): CLIENT_OF, ("POST", "/clinic/clients/{profile_id}/assign"): CLIENT_OF,
+    ("POST", "/clinic/clients/{profile_id}/swap"): CLIENT_OF, ("POST", "/clinic/clients/{profile_id}/dose"): CLIENT_OF,
+    ("POST", "/clinic/clients/{profile_id}/hold"): CLIENT_OF,
+    ("POST", "/clinic/clients/{profile_id}/approval"): CLIENT_OF,
+    ("POST", "/clinic/clients/{profile_id}/pending/{pending_id}"): CLIENT_OF,
+    ("POST", "/clinic/clients/{profile_id}/notes"): CLIENT_OF,
+    ("POST", "/clinic/clients/{profile_id}/clear-red-flags"): CLIENT_OF,
+    ("POST", "/clinic/clients/{profile_id}/clear-pause"): CLIENT_OF,
 }  # fmt: skip
 
 ACTORS = ("nobody", "admin", "one", "two", "k1", "k2")
@@ -78,6 +90,12 @@ def expected(rule: str, actor: str, owner: str | None) -> str:
         return FORBIDDEN
     if rule == ADMIN:
         return ALLOWED if actor == "admin" else FORBIDDEN
+    if rule == CLINIC:
+        return ALLOWED if actor in CLINICIAN_OF.values() else FORBIDDEN
+    if rule == CLIENT_OF:
+        if actor not in CLINICIAN_OF.values():
+            return FORBIDDEN  # admins and clients: never their role's, whoever it is about
+        return ALLOWED if CLINICIAN_OF[owner or ""] == actor else NOT_FOUND
     if actor == "admin":
         return FORBIDDEN
     if actor == owner:
@@ -116,12 +134,17 @@ def clinic(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequ
         schemas.drop_all()
 
 
+OWNED = ("performed_id", "recording_id", "profile_id")
+"""Path parameters that name one person's thing: each such route is tried on k1's and on k2's."""
+
 HTTP_CASES = [
     pytest.param(method, path, actor, owner, id=f"{method} {path} as {actor}" + (f" on {owner}'s" if owner else ""))
     for method, path in ROUTES
     if method != "WEBSOCKET"
     for actor in ACTORS
-    for owner in (("k1", "k2") if "{performed_id}" in path or "{recording_id}" in path else (None,))
+    for owner in (
+        ("k1", "k2") if any(f"{{{p}}}" in path for p in ("performed_id", "recording_id", "profile_id")) else (None,)
+    )
 ]
 
 
@@ -136,10 +159,19 @@ def filled(clinic: Clinic, path: str, owner: str | None) -> str:
     if owner is not None:
         path = path.replace("{performed_id}", str(clinic.sessions[owner]))
         path = path.replace("{recording_id}", str(clinic.recordings[owner]))
+        path = path.replace("{profile_id}", str(profile_of(clinic, owner)))
     for purpose, token in clinic.links.items():
         if path.startswith(f"/{purpose}/"):
             path = path.replace("{token}", token)
     return url(path.replace("{account_id}", "1"))
+
+
+def profile_of(clinic: Clinic, client: str) -> int:
+    with clinic.app.state.backfit.unit_of_work() as session:
+        account = accounts.account_by_email(session, f"{client}@clinic.test")
+        assert account is not None
+        assert account.profile_id is not None
+        return account.profile_id
 
 
 def readable_markers(clinic: Clinic, actor: str) -> set[str]:

@@ -26,8 +26,16 @@ UNSAFE = {
     ("POST", "/settings/schedule"), ("PUT", "/api/schedule"), ("POST", "/sign-in"), ("POST", "/sign-out"),
     ("POST", "/invite/{token}"), ("POST", "/reset/{token}"), ("POST", "/admin/accounts"),
     ("POST", "/admin/accounts/{account_id}/disabled"), ("POST", "/admin/accounts/{account_id}/reset-link"),
+    ("POST", "/clinic/invite"),
+    ("POST", "/clinic/clients/{profile_id}/assign"), ("POST", "/clinic/clients/{profile_id}/swap"),
+    ("POST", "/clinic/clients/{profile_id}/dose"), ("POST", "/clinic/clients/{profile_id}/hold"),
+    ("POST", "/clinic/clients/{profile_id}/approval"), ("POST", "/clinic/clients/{profile_id}/pending/{pending_id}"),
+    ("POST", "/clinic/clients/{profile_id}/notes"), ("POST", "/clinic/clients/{profile_id}/clear-red-flags"),
+    ("POST", "/clinic/clients/{profile_id}/clear-pause"),
 }  # fmt: skip
 """Every route that changes data: each needs this origin and the CSRF token."""
+CLINICIANS_ONLY = {("POST", "/clinic/invite")}
+"""Unsafe routes the single person's role never allows (the policy's 403, in its words, after the guard)."""
 SAFE = {
     ("GET", "/"), ("GET", "/intake"), ("GET", "/intake/blocked"), ("GET", "/programme"), ("GET", "/today"),
     ("GET", "/sessions/{performed_id}"), ("GET", "/sessions/{performed_id}/summary"), ("GET", "/history"),
@@ -39,9 +47,12 @@ SAFE = {
     ("GET", "/programme/handout.pdf"), ("GET", "/settings/delete"), ("WEBSOCKET", "/ws/practise/{exercise_id}"),
     ("GET", "/sign-in"), ("GET", "/invite/{token}"), ("GET", "/reset/{token}"), ("GET", "/admin"),
     ("GET", "/recordings/{recording_id}"), ("GET", "/api/recordings/{recording_id}"),
+    ("GET", "/clinic"), ("GET", "/clinic/adherence.csv"), ("GET", "/clinic/clients/{profile_id}"),
 }  # fmt: skip
 """Every route that only reads (the Host check still applies; a foreign Origin is refused too)."""
 FILLED = {
+    "profile_id": "1",
+    "pending_id": "1",
     "performed_id": "1",
     "session_id": "1",
     "exercise_id": "hip-bridge",
@@ -191,6 +202,10 @@ def test_unsafe_requests_from_the_page_get_through(raw: TestClient, method: str,
     token = page_token(raw)
     headers = {"Origin": ORIGIN} | ({"X-CSRFToken": token} if path.startswith("/api/") else {})
     response = raw.request(method, url(path), headers=headers, **body_for(path, token))
+    if (method, path) in CLINICIANS_ONLY:  # past the guard, the policy refuses the single person
+        assert response.status_code == 403
+        assert "clinician" in response.text
+        return
     assert response.status_code not in (400, 403, 415), response.text
     assert response.status_code < 500
 

@@ -35,11 +35,13 @@ EVERYTHING_STOPPED = (
 class ItemState:
     """One programme item: its current prescription; ``stopped`` items are left
     out of sessions (``prescription`` is then the dose they come back at) and
-    count the pain-free sessions since they stopped."""
+    count the pain-free sessions since they stopped. ``max_step``: the ladder step a
+    clinician holds the item at (automatic progression never climbs past it)."""
 
     prescription: Prescription
     stopped: bool = False
     pain_free_since_stop: int = 0
+    max_step: int | None = None
 
 
 @dataclass(frozen=True)
@@ -75,11 +77,17 @@ class Change:
     reasons: tuple[str, ...]
 
 
+AWAITING_APPROVAL = "Your physiotherapist approves each step up: this one waits for them, the dose stays until then."
+
+
 @dataclass(frozen=True)
 class StepResult:
+    """``proposals``: the steps up held for a clinician's approval (not in ``items``)."""
+
     items: dict[str, ItemState]
     changes: tuple[Change, ...]
     pause: str | None = None
+    proposals: tuple[Change, ...] = ()
 
 
 def pain_free(logs: Sequence[ExerciseLog], rules: ProgressionRules) -> bool:
@@ -99,18 +107,23 @@ def coach_step(
     owned: frozenset[Equipment],
     rules: ProgressionRules | None = None,
     caps: DoseCaps | None = None,
+    *,
+    approve_progressions: bool = False,
 ) -> StepResult:
     """Apply the session just done to the programme.
 
     ``history``: each item's logs, oldest first, ending with this session's;
     ``answered``: the items done and answered in this session (a skipped item has
     no log: it is no response and keeps its dose). Radiating symptoms pause the
-    programme (no dose changes). Then the week is fitted again into the minutes."""
+    programme (no dose changes). Then the week is fitted again into the minutes.
+    ``approve_progressions`` (a clinician's choice): a step up becomes a proposal and the
+    item keeps its dose; regressions and stops apply at once (safety never waits)."""
     rules = rules or default_progression_rules()
     caps = caps or default_dose_caps()
     state = dict(items)
     done_now = [history[k][-1] for k in answered if history.get(k)]
     changes: dict[str, Change] = {}
+    proposals: list[Change] = []
     if any(log.radiating_symptoms for log in done_now):
         return StepResult(state, (), RADIATING_PAUSE)
     clean = pain_free(done_now, rules)
@@ -129,14 +142,20 @@ def coach_step(
         def fits(p: Prescription, key: str = key) -> bool:
             return week.fits({**state, key: replace(state[key], prescription=p)})
 
-        decision = next_prescription(before.prescription, history[key], catalog, owned, rules, caps=caps, fits=fits)
-        after = ItemState(decision.prescription, stopped=decision.action == "stop")
+        decision = next_prescription(
+            before.prescription, history[key], catalog, owned, rules, caps=caps, fits=fits, ceiling=before.max_step
+        )
+        after = ItemState(decision.prescription, stopped=decision.action == "stop", max_step=before.max_step)
+        if approve_progressions and decision.action == "progress":
+            proposals.append(Change(key, "progress", before, after, decision.change, decision.reasons))
+            changes[key] = Change(key, "keep", before, before, None, (*decision.reasons, AWAITING_APPROVAL))
+            continue
         state[key] = after
         changes[key] = Change(key, decision.action, before, after, decision.change, decision.reasons)
     for key, change in refit(state, week, rules, changes).items():
         state[key] = change.after
         changes[key] = change
-    return StepResult(state, tuple(changes[k] for k in sorted(changes)))
+    return StepResult(state, tuple(changes[k] for k in sorted(changes)), proposals=tuple(proposals))
 
 
 def _stopped_step(
@@ -145,7 +164,7 @@ def _stopped_step(
     needed = rules.regress.pain_free_sessions_to_return
     count = before.pain_free_since_stop + 1 if clean else 0
     if count >= needed:
-        back = ItemState(before.prescription)
+        back = ItemState(before.prescription, max_step=before.max_step)
         if week.fits({**state, key: back}):
             why = (
                 f"{needed} pain-free sessions since it stopped: offered again at its easiest "

@@ -164,10 +164,11 @@ def progress_one_step(
     rules: ProgressionRules,
     caps: DoseCaps | None = None,
     fits: Fits = _always,
+    ceiling: int | None = None,
 ) -> tuple[Prescription, str] | None:
     """The first change of the progression order that stays within the caps and
     ``fits``; None when there is none (the top of what fits). Warm-ups never
-    climb into the strength exercises."""
+    climb into the strength exercises; no climb past ladder step ``ceiling`` (a clinician's hold)."""
     cap = (caps or default_dose_caps()).of(p.exercise_id)
     exercise = catalog[p.exercise_id]
     for step in rules.progress.steps:
@@ -183,7 +184,11 @@ def progress_one_step(
             candidate = p.with_changes(hold_s=n), f"hold {p.hold_s} s -> {n} s"
         elif step.operation is Operation.ladder and exercise.kind is not Kind.warm_up:
             harder = catalog.harder(p.exercise_id, owned)
-            if harder is not None and harder.kind is not Kind.warm_up:
+            if (
+                harder is not None
+                and harder.kind is not Kind.warm_up
+                and (ceiling is None or harder.ladder.step <= ceiling)
+            ):
                 start = Prescription.default_for(harder)
                 while not fits(start) and start.sets > 1:
                     start = start.with_changes(sets=start.sets - 1)
@@ -218,11 +223,13 @@ def next_prescription(
     *,
     caps: DoseCaps | None = None,
     fits: Fits = _always,
+    ceiling: int | None = None,
 ) -> Decision:
     """Decide the next prescription of ``current``'s exercise from ``logs``
     (oldest first, the last of this exercise the session just done). Logs of
     other ladders are ignored; those of other steps of this ladder break a
-    streak. A skipped exercise has no log: it is no response."""
+    streak. A skipped exercise has no log: it is no response. ``ceiling``: the ladder
+    step a clinician holds the exercise at (the dose still grows within it)."""
     rules = rules or default_progression_rules()
     family = catalog[current.exercise_id].ladder.family
     mine = [log for log in logs if (e := catalog.get(log.exercise_id)) is not None and e.ladder.family is family]
@@ -272,10 +279,12 @@ def next_prescription(
                 f"{rules.effort.progress_max_rpe}/10 or less and pain 0-{green}{because}: keep the same dose.",
             ),
         )
-    step = progress_one_step(current, catalog, owned, rules, caps, fits)
+    step = progress_one_step(current, catalog, owned, rules, caps, fits, ceiling)
     if step is None:
-        if progress_one_step(current, catalog, owned, rules, caps) is not None:
+        if progress_one_step(current, catalog, owned, rules, caps, ceiling=ceiling) is not None:
             why = "the next step up would not fit your minutes a session"
+        elif ceiling is not None and progress_one_step(current, catalog, owned, rules, caps) is not None:
+            why = f"your physiotherapist holds this exercise at step {ceiling} of its ladder"
         else:
             why = "top of the ladder at its fullest dose"
         return Decision("keep", current, (f"Ready to progress, but {why}: keep going as you are.",))

@@ -119,6 +119,25 @@ COLUMN_TYPES: dict[tuple[str, str], TypeAdapter[Any]] = {
     ("set_recordings", "frames"): _adapter(Annotated[int, Field(ge=0)]),
     ("set_recordings", "events"): _adapter(Annotated[list[dict[str, Any]], Field(max_length=10_000)] | None),
     ("recording_chunks", "frames"): _adapter(Annotated[int, Field(ge=1)]),
+    ("current_prescriptions", "max_step"): _adapter(Annotated[int, Field(ge=0, le=100)] | None),
+    ("intakes", "cleared_by"): _adapter(Name | None),
+    ("intakes", "clearance_reason"): _adapter(Sentence | None),
+    ("programme_pauses", "cleared_by"): _adapter(Name | None),
+    ("programme_pauses", "clearance_reason"): _adapter(Sentence | None),
+    ("clinician_changes", "clinician_name"): _adapter(Name),
+    ("clinician_changes", "kind"): _adapter(
+        Literal["assign", "swap", "dose", "hold", "release", "approval", "approve", "decline", "clear"]
+    ),
+    ("clinician_changes", "key"): _adapter(Name | None),
+    ("clinician_changes", "change"): _adapter(Sentence),
+    ("clinician_changes", "reason"): _adapter(Sentence),
+    ("pending_progressions", "key"): _adapter(Name),
+    ("pending_progressions", "change"): _adapter(Sentence | None),
+    ("pending_progressions", "reasons"): _adapter(Words),
+    ("pending_progressions", "before"): _adapter(DecidedPrescription),
+    ("pending_progressions", "after"): _adapter(DecidedPrescription),
+    ("pending_progressions", "outcome"): _adapter(Literal["approved", "declined"] | None),
+    ("pending_progressions", "decided_by"): _adapter(Name | None),
 }
 """Columns whose values have a range or a shape beyond their SQL type."""
 

@@ -6,6 +6,7 @@ confirms a clinician's advice."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +18,7 @@ from backfit.catalog.schema import Equipment
 from backfit.plan.coaching import Change, ItemState, WeekPlan, after_clinician_advice, coach_step, pain_free
 from backfit.plan.model import ExerciseLog
 from backfit.plan.rules import default_programme_rules, default_progression_rules
-from backfit.services.policy import Actor, require_self_clearance
+from backfit.services.policy import Actor, Role, require_self_clearance
 from backfit.services.profiles import (
     DEFAULT_PROFILE,
     NoProgramme,
@@ -30,7 +31,9 @@ from backfit.store import repositories as repo
 from backfit.store.errors import NotFound
 from backfit.store.models import (
     CurrentPrescription,
+    PendingProgression,
     PerformedSession,
+    Profile,
     ProgrammePause,
     ProgrammeRecord,
     ProgressionDecision,
@@ -63,7 +66,7 @@ def require_not_paused(session: Session, profile_id: int) -> None:
     if pause is not None:
         raise ProgrammePaused(
             f"the programme is paused since {pause.paused_at:%Y-%m-%d}: {pause.reason} "
-            "(confirm with `backfit clinician-advised` or on the Today page)"
+            "(confirm with `backfit clinician-advised` or on the Today page; in a clinic, your clinician clears it)"
         )
 
 
@@ -81,18 +84,28 @@ def pause_programme(
     return pause
 
 
-def confirm_clinician_advice(session: Session, actor: Actor, *, now: datetime, name: str = DEFAULT_PROFILE) -> str:
-    """Record that the person confirms a clinician has advised them: an open pause
-    closes (with the time); when a session had every exercise stopped, the stopped
-    exercises come back at their easiest. Returns what changed, in a sentence.
-    Only an actor who clears themselves (the single person) may; a clinic client's
-    clinician records it."""
-    require_self_clearance(actor)
+def confirm_clinician_advice(
+    session: Session,
+    actor: Actor,
+    *,
+    now: datetime,
+    name: str = DEFAULT_PROFILE,
+    reason: str | None = None,
+) -> str:
+    """Record that a clinician has advised the person: an open pause closes (with the time,
+    and who cleared it when a clinician does, with ``reason``); when a session had every
+    exercise stopped, the stopped exercises come back at their easiest. Returns what changed,
+    in a sentence. A clinic client may not confirm it themselves (their clinician does:
+    :func:`backfit.services.clinical.clear_pause`, which has checked the clinician may);
+    the single-person owner does."""
+    if actor.role is not Role.CLINICIAN:
+        require_self_clearance(actor)
+    by = actor.display_name or "your clinician" if actor.role is Role.CLINICIAN else None
     profile = repo.require_profile(session, name)
     pause = active_pause(session, profile.id)
     done = []
     if pause is not None:
-        pause.cleared_at = now
+        pause.cleared_at, pause.cleared_by, pause.clearance_reason = now, by, reason
         done.append("the programme goes on")
     programme = repo.active_programme(session, profile.id)
     if programme is not None:
@@ -107,11 +120,12 @@ def confirm_clinician_advice(session: Session, actor: Actor, *, now: datetime, n
     if not done:
         raise NotFound("the programme is not paused and no session is all stopped: there is nothing to confirm")
     session.flush()
-    return "Recorded: a clinician has advised you; " + " and ".join(done) + "."
+    who = "a clinician has advised you" if by is None else f"{by} has cleared it"
+    return f"Recorded: {who}; " + " and ".join(done) + "."
 
 
 def _state_of(row: CurrentPrescription) -> ItemState:
-    return ItemState(prescription_of(row), stopped=row.stopped)
+    return ItemState(prescription_of(row), stopped=row.stopped, max_step=row.max_step)
 
 
 def _snapshot(item: ItemState) -> dict[str, Any]:
@@ -158,24 +172,50 @@ def run_step(
         for d in previous:
             row = rows.get(d.key)
             if row is not None and prescription_to_dict(prescription_of(row)) == d.after:
-                items[d.key] = ItemState(prescription_from_dict(d.before), stopped=bool(d.before.get("stopped")))
+                items[d.key] = ItemState(
+                    prescription_from_dict(d.before), stopped=bool(d.before.get("stopped")), max_step=row.max_step
+                )
     stops = {d.key: d.performed_session_id for d in repo.stop_decisions(session, programme.id)}
     counts = _pain_free_since(
         {k: v for k, v in stops.items() if k in items and items[k].stopped},
         [s for s in earlier if s.id != performed.id],
         logs_by_session,
     )
-    items = {k: ItemState(v.prescription, v.stopped, counts.get(k, 0)) if v.stopped else v for k, v in items.items()}
-    result = coach_step(items, week_of(programme), history, answered, catalog, owned)
+    items = {k: replace(v, pain_free_since_stop=counts.get(k, 0)) if v.stopped else v for k, v in items.items()}
+    profile = session.get(Profile, performed.profile_id)
+    approval = profile is not None and profile.progressions_need_approval
+    result = coach_step(items, week_of(programme), history, answered, catalog, owned, approve_progressions=approval)
     if result.pause is not None:
         pause_programme(session, performed.profile_id, performed.id, result.pause, now)
     if revising:
         session.execute(delete(ProgressionDecision).where(ProgressionDecision.performed_session_id == performed.id))
+        session.execute(
+            delete(PendingProgression).where(
+                PendingProgression.performed_session_id == performed.id, PendingProgression.outcome.is_(None)
+            )
+        )
     decisions = []
     for change in result.changes:
         row = rows.get(change.key)
         if row is not None:
             decisions.append(_apply(session, performed, row, change, catalog, now))
+    for proposal in result.proposals:
+        session.add(
+            PendingProgression(
+                profile_id=performed.profile_id,
+                programme_id=performed.programme_id,
+                performed_session_id=performed.id,
+                key=proposal.key,
+                change=proposal.change,
+                reasons=list(proposal.reasons),
+                before=_snapshot(proposal.before),
+                after=prescription_to_dict(proposal.after.prescription),
+                proposed_at=now,
+                outcome=None,
+                decided_by=None,
+                decided_at=None,
+            )
+        )
     session.flush()
     return decisions
 

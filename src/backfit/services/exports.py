@@ -197,6 +197,27 @@ def _profiles_gain_schedule_preferences(tables: dict[str, Any]) -> dict[str, Any
     return {**tables, "schedule_preferences": []}
 
 
+def _clinician_workspace_begins(tables: dict[str, Any]) -> dict[str, Any]:
+    """0006 -> 0007: no clinician changes or pending steps yet; every clearance was the person's own;
+    no step held; progressions applied at once (as the migration leaves the rows)."""
+
+    def gain(name: str, **columns: Any) -> list[Any]:
+        rows = tables.get(name)
+        if not isinstance(rows, list):
+            return rows  # type: ignore[return-value]
+        return [{**row, **columns} if isinstance(row, dict) else row for row in rows]
+
+    return {
+        **tables,
+        "profiles": gain("profiles", progressions_need_approval=False),
+        "intakes": gain("intakes", cleared_by=None, clearance_reason=None),
+        "programme_pauses": gain("programme_pauses", cleared_by=None, clearance_reason=None),
+        "current_prescriptions": gain("current_prescriptions", max_step=None),
+        "clinician_changes": [],
+        "pending_progressions": [],
+    }
+
+
 def _programme_pauses_begin(tables: dict[str, Any]) -> dict[str, Any]:
     """0003 -> 0004: backups before it have no programme pauses (an empty table)."""
     return {**tables, "programme_pauses": []}
@@ -213,7 +234,8 @@ BACKUP_UPGRADES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]
     "0003": ("0004", _programme_pauses_begin),
     "0004": ("0005", _profiles_gain_schedule_preferences),
     "0005": ("0006", _unchanged),
-    "0006": ("0008", _sets_gain_recordings),
+    "0006": ("0007", _clinician_workspace_begins),
+    "0007": ("0008", _sets_gain_recordings),
 }
 """Schema revision of an older backup -> (the next revision, how its tables become that revision's).
 

@@ -92,6 +92,14 @@ def get_or_create_profile(session: Session, name: str, now: datetime) -> Profile
     return profile
 
 
+def as_given_by(intake: Intake, actor: Actor) -> Intake:
+    """The intake as stored for ``actor``: a clinic client's own clearance of red flags is
+    not taken (their clinician records it); the single-person owner's is."""
+    if intake.clearance_confirmed and not clears_own_pause(actor):
+        return intake.model_copy(update={"clearance_confirmed": False})
+    return intake
+
+
 def save_intake(
     session: Session,
     intake: Intake,
@@ -115,9 +123,10 @@ def save_intake(
     :func:`current_programme` then raises :class:`NoProgramme` with the reason.
 
     An ``actor`` who may not clear themselves (a clinic client) cannot confirm a clearance
-    in the answers: their clinician records it (``None``: the CLI's single person)."""
-    if actor is not None and not clears_own_pause(actor) and intake.clearance_confirmed:
-        intake = intake.model_copy(update={"clearance_confirmed": False})
+    in the answers: their clinician records it (:func:`backfit.services.clinical.clear_red_flags`;
+    ``None``: the CLI's single person)."""
+    if actor is not None:
+        intake = as_given_by(intake, actor)
     profile = get_or_create_profile(session, name, now)
     screening = screen(intake)
     record = IntakeRecord(

@@ -59,6 +59,11 @@ class Profile(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     created_at: Mapped[datetime]
+    progressions_need_approval: Mapped[bool] = mapped_column(
+        Boolean,
+        server_default=text("false"),
+        doc="Set by the clinician: the coach's steps up wait for their approval (regressions and stops do not).",
+    )
 
 
 class IntakeRecord(Base):
@@ -72,6 +77,10 @@ class IntakeRecord(Base):
     clearance_confirmed: Mapped[bool] = mapped_column(Boolean)
     cleared_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    cleared_by: Mapped[str | None] = mapped_column(
+        String(120), doc="The clinician who recorded the clearance (clinic); None: the person confirmed it."
+    )
+    clearance_reason: Mapped[str | None] = mapped_column(Text, doc="The clinician's words with the clearance.")
 
 
 class ProgrammeRecord(Base):
@@ -108,6 +117,9 @@ class CurrentPrescription(Base):
     down_s: Mapped[float] = mapped_column(Float)
     stopped: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime]
+    max_step: Mapped[int | None] = mapped_column(
+        doc="Ladder step the clinician holds this item at: automatic progression never climbs past it."
+    )
 
 
 class ProgrammePause(Base):
@@ -121,13 +133,20 @@ class ProgrammePause(Base):
     reason: Mapped[str] = mapped_column(Text)
     paused_at: Mapped[datetime]
     cleared_at: Mapped[datetime | None]
+    cleared_by: Mapped[str | None] = mapped_column(
+        String(120), doc="The clinician who cleared the pause (clinic); None: the person confirmed it."
+    )
+    clearance_reason: Mapped[str | None] = mapped_column(Text, doc="The clinician's words with the clearance.")
 
 
 class ScheduledSession(Base):
     """A session the programme plans on a date."""
 
     __tablename__ = "scheduled_sessions"
-    __table_args__ = (UniqueConstraint("programme_id", "scheduled_on"),)
+    __table_args__ = (
+        UniqueConstraint("programme_id", "scheduled_on"),
+        Index("ix_scheduled_sessions_profile_id_scheduled_on", "profile_id", "scheduled_on"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"), index=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
@@ -147,6 +166,7 @@ class PerformedSession(Base):
             sqlite_where=text("status = 'in_progress'"),
             postgresql_where=text("status = 'in_progress'"),
         ),
+        Index("ix_performed_sessions_profile_id_started_at", "profile_id", "started_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"), index=True)
@@ -209,6 +229,7 @@ class CheckIn(Base):
     """A pain rating (0-10): at a session's start or end, the next morning, or any time."""
 
     __tablename__ = "checkins"
+    __table_args__ = (Index("ix_checkins_profile_id_recorded_at", "profile_id", "recorded_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"), index=True)
     performed_session_id: Mapped[int | None] = mapped_column(
@@ -260,6 +281,63 @@ class SchedulePreference(Base):
     time_of_day: Mapped[str] = mapped_column(String(5), doc="Local wall-clock time, 'HH:MM' (24-hour).")
     reminder_minutes: Mapped[int] = mapped_column(doc="Minutes before the session for the calendar alarm; 0 = none.")
     updated_at: Mapped[datetime]
+
+
+class ClinicianChange(Base):
+    """A change a clinician made to a client's programme, with their reason: the client sees it.
+
+    ``clinician_account_id`` is the account at the time, kept without a foreign key (backups
+    carry no accounts); ``clinician_name`` says who in words."""
+
+    __tablename__ = "clinician_changes"
+    __table_args__ = (Index("ix_clinician_changes_profile_id_made_at", "profile_id", "made_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
+    clinician_account_id: Mapped[int | None]
+    clinician_name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(
+        String(20), doc="assign, swap, dose, hold, release, approval, approve, decline or clear."
+    )
+    key: Mapped[str | None] = mapped_column(String(120), doc="The programme item changed, if one.")
+    change: Mapped[str] = mapped_column(Text, doc="What changed, in words.")
+    reason: Mapped[str] = mapped_column(Text)
+    made_at: Mapped[datetime]
+
+
+class PendingProgression(Base):
+    """A step up the coach decided while the clinician approves progressions: not applied
+    until they approve it (``outcome`` 'approved' or 'declined', with who and when)."""
+
+    __tablename__ = "pending_progressions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"), index=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    performed_session_id: Mapped[int] = mapped_column(
+        ForeignKey("performed_sessions.id", ondelete="CASCADE"), index=True
+    )
+    key: Mapped[str] = mapped_column(String(120))
+    change: Mapped[str | None] = mapped_column(Text)
+    reasons: Mapped[list[Any]]
+    before: Mapped[dict[str, Any]]
+    after: Mapped[dict[str, Any]]
+    proposed_at: Mapped[datetime]
+    outcome: Mapped[str | None] = mapped_column(String(10), doc="None while waiting; 'approved' or 'declined'.")
+    decided_by: Mapped[str | None] = mapped_column(String(120))
+    decided_at: Mapped[datetime | None]
+
+
+class ClinicalNote(Base):
+    """A clinician's note on a client: clinician-only (clients never see it, so no backup or
+    export of the client carries it)."""
+
+    __tablename__ = "clinical_notes"
+    __table_args__ = ({"info": NOT_IN_BACKUPS},)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    author_name: Mapped[str] = mapped_column(String(120))
+    text: Mapped[str] = mapped_column(Text)
+    written_at: Mapped[datetime]
 
 
 class Account(Base):

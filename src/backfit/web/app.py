@@ -70,6 +70,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
     from backfit.services.accounts import AccountError
     from backfit.services.player import Rejected
     from backfit.services.policy import Forbidden
+    from backfit.services.prescribing import PrescribingError
     from backfit.services.sessions import PainBeforeSession
     from backfit.store.errors import DatabaseUnavailable, ImportRejected, NotFound
     from backfit.web import live
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
     from backfit.web.routes import (
         accounts_pages,
         api,
+        clinic,
         handout,
         library,
         onboarding,
@@ -90,10 +92,20 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
     app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(IntegrityError, conflict_error)
-    for error in (NotFound, Rejected, ImportRejected, DatabaseUnavailable, PainBeforeSession, Forbidden, AccountError):
+    refusals = (
+        NotFound,
+        Rejected,
+        ImportRejected,
+        DatabaseUnavailable,
+        PainBeforeSession,
+        Forbidden,
+        AccountError,
+        PrescribingError,
+    )
+    for error in refusals:
         app.add_exception_handler(error, domain_error)
     routers = (onboarding, library, sessions, progress, settings_pages, handout, api, schedule_api, accounts_pages)
-    for module in (*routers, replay):
+    for module in (*routers, replay, clinic):
         app.include_router(module.router)
     live.install(app)
 

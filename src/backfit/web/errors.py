@@ -30,6 +30,7 @@ def domain_status(exc: Exception) -> int:
     from backfit.services.accounts import AccountError
     from backfit.services.player import Rejected
     from backfit.services.policy import Forbidden
+    from backfit.services.prescribing import PrescribingError
     from backfit.services.profiles import NoProgramme
     from backfit.services.sessions import PainBeforeSession
     from backfit.store.errors import DatabaseUnavailable, ImportRejected, NotFound
@@ -42,6 +43,7 @@ def domain_status(exc: Exception) -> int:
         (Rejected, 409),
         (PainBeforeSession, 409),
         (ImportRejected, 422),
+        (PrescribingError, 422),
         (DatabaseUnavailable, 503),
     )
     for kind, status in kinds:

@@ -76,12 +76,13 @@ def get_exercise(state: State, exercise_id: str) -> Exercise:
 
 @router.post("/intake", response_model=ScreeningRead, responses=ERRORS)
 def post_intake(state: State, actor: ActorDep, person: PersonDep, intake: Intake) -> ScreeningRead:
-    """Store intake answers; builds the programme unless a red flag blocks it."""
+    """Store intake answers; builds the programme unless a red flag blocks it (a clinic
+    client's own clearance is not taken: their clinician clears red flags)."""
     with state.unit_of_work() as session:
         profiles.save_intake(
             session, intake, catalog=state.catalog, rules=state.rules, now=state.now(), name=person, actor=actor
         )
-    return screening_read(screen(intake))
+    return screening_read(screen(profiles.as_given_by(intake, actor)))
 
 
 @router.get("/programme", response_model=ProgrammeRead, responses=ERRORS)

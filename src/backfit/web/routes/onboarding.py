@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
 from backfit.plan.intake import EXPERIENCE_QUESTION, RED_FLAG_QUESTIONS, Experience, Intake, RedFlag, screen
-from backfit.services import policy, profiles
+from backfit.services import clinical, policy, profiles
 from backfit.services.policy import Actor, Role
 from backfit.services.programmes import programme_read
 from backfit.services.schedule import schedule_for
@@ -204,7 +204,7 @@ async def clearance(request: Request, state: State, actor: ActorDep, person: Sel
 
 
 @router.get("/programme")
-def programme_page(request: Request, state: State, person: PersonDep) -> Any:
+def programme_page(request: Request, state: State, actor: ActorDep, person: PersonDep) -> Any:
     with state.unit_of_work() as session:
         try:
             view = profiles.current_programme(session, person)
@@ -219,4 +219,5 @@ def programme_page(request: Request, state: State, person: PersonDep) -> Any:
             programme=programme,
             days=same_days(programme.days),
             when=schedule_for(session, person).choice.describe(),
+            clinician_changes=clinical.own_changes(session, actor, person),
         )

@@ -9,8 +9,9 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
 from backfit.plan.coaching import EVERYTHING_STOPPED, ItemState, everything_stopped
-from backfit.services import coaching, player, profiles, sessions
+from backfit.services import clinical, coaching, player, policy, profiles, sessions
 from backfit.services.history import session_faults
+from backfit.services.policy import Actor
 from backfit.services.programmes import programme_read
 from backfit.services.wording import decision_words
 from backfit.session.keys import keys_json
@@ -26,6 +27,7 @@ State = Annotated[AppState, Depends(app_state)]
 def today(
     request: Request,
     state: AppState,
+    actor: Actor,
     person: str,
     *,
     question: str | None = None,
@@ -59,6 +61,8 @@ def today(
             open_session=open_one.id if open_one is not None else None,
             pause=pause,
             stuck=EVERYTHING_STOPPED if stuck else None,
+            self_clearance=policy.clears_own_pause(actor),
+            clinician_changes=clinical.own_changes(session, actor, person),
             question=question,
             pain_start=pain_start,
             rested=rested,
@@ -66,14 +70,15 @@ def today(
 
 
 @router.get("/today")
-def today_page(request: Request, state: State, person: PersonDep, rested: bool = False) -> Any:
-    return today(request, state, person, rested=rested)
+def today_page(request: Request, state: State, actor: ActorDep, person: PersonDep, rested: bool = False) -> Any:
+    return today(request, state, actor, person, rested=rested)
 
 
 @router.post("/sessions")
 def start(
     request: Request,
     state: State,
+    actor: ActorDep,
     person: PersonDep,
     pain_start: Annotated[int, Form(ge=0, le=10)],
     intensity: Annotated[Literal["normal", "lighter", "rest"] | None, Form()] = None,
@@ -91,7 +96,7 @@ def start(
     try:
         performed_id = state.write(work)
     except sessions.PainBeforeSession as exc:
-        return today(request, state, person, question=str(exc), pain_start=pain_start)
+        return today(request, state, actor, person, question=str(exc), pain_start=pain_start)
     except profiles.NoProgramme as exc:
         raise HTTPException(409, str(exc)) from None
     except NotFound:

@@ -4,7 +4,7 @@ frames are stored while it runs (``recording_chunks``), so another worker can co
 Two new tables; existing sets have no recording.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-01 23:30:00.000000
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from backfit.store.types import UTCDateTime
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

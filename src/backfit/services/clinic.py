@@ -1,0 +1,379 @@
+"""The clinician's client list: adherence, pain trend, PSFS change and the flags that need
+attention, for every client the actor looks after at once (a few grouped queries, however
+many clients; never one query per client), and the same numbers as a CSV.
+
+One definition of each figure (the page and the CSV share :func:`client_rows`):
+- adherence over N days: sessions finished (completed or ended early) that started in the N
+  days before today, against sessions scheduled on those days;
+- pain trend: mean of every pain rating of the last 14 days (today included) against the 14
+  before them; "better"/"worse" when it moved by 1 point or more (the smallest change
+  reported as a change), else "steady";
+- PSFS change: the mean of each activity's latest rating minus the mean of its first;
+- flags (the window is the last 14 days, today included): red flags awaiting clearance, a
+  red pain response (the coach's red: :func:`backfit.plan.progression.session_pain_zone`),
+  a radiating-symptom pause, the last two scheduled sessions before today both missed, and
+  one camera fault seen in 3 or more camera sets.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session
+
+from backfit.plan.model import ExerciseLog, Prescription
+from backfit.plan.progression import session_pain_zone
+from backfit.plan.rules import default_progression_rules
+from backfit.services import policy
+from backfit.services.faults import stored_faults
+from backfit.services.policy import Actor, Role
+from backfit.store.models import (
+    Account,
+    CheckIn,
+    ExerciseResult,
+    IntakeRecord,
+    PendingProgression,
+    PerformedSession,
+    ProgrammePause,
+    PsfsRating,
+    ScheduledSession,
+    SetRecord,
+)
+
+RECENT_DAYS = 14
+"""The window of the adherence figure, the pain trend's halves and the flags."""
+LONG_DAYS = 28
+"""The second adherence window (the CSV's 28 days)."""
+PAIN_CHANGE = 1.0
+"""Points of mean pain (0-10) that count as better or worse."""
+REPEATED_FAULT_SETS = 3
+"""Camera sets of the last 14 days with the same fault that make it a flag."""
+MISSED_IN_A_ROW = 2
+ANY_EXERCISE = Prescription("any", 1, 1, None, 0)
+"""The pain zone reads only the pains of a log: the exercise does not matter to it."""
+
+
+@dataclass(frozen=True)
+class Adherence:
+    done: int
+    scheduled: int
+
+    def words(self) -> str:
+        if self.scheduled == 0:
+            return f"{self.done} done, none scheduled"
+        return f"{self.done} of {self.scheduled} ({round(100 * self.done / self.scheduled)}%)"
+
+
+@dataclass(frozen=True)
+class PainTrend:
+    """Mean pain (0-10) of the last 14 days and of the 14 before (None: no rating)."""
+
+    recent: float | None
+    before: float | None
+
+    @property
+    def direction(self) -> str:
+        if self.recent is None:
+            return "no ratings"
+        if self.before is None:
+            return "new"
+        change = self.recent - self.before
+        return "better" if change <= -PAIN_CHANGE else "worse" if change >= PAIN_CHANGE else "steady"
+
+    def words(self) -> str:
+        if self.recent is None:
+            return "no pain ratings in the last 14 days"
+        if self.before is None:
+            return f"mean {self.recent:.1f}/10 (nothing to compare with)"
+        return f"{self.direction}: mean {self.before:.1f} -> {self.recent:.1f}/10"
+
+
+@dataclass(frozen=True)
+class Flag:
+    kind: str  # red_flags, red_pain, radiating, missed, camera_fault
+    words: str
+
+
+@dataclass
+class ClientRow:
+    """One client of the list (``profile_id`` None: invited, no intake yet)."""
+
+    account_id: int
+    name: str
+    email: str
+    profile_id: int | None
+    recent: Adherence = Adherence(0, 0)
+    long: Adherence = Adherence(0, 0)
+    last_session: date | None = None
+    pain: PainTrend = PainTrend(None, None)
+    psfs_change: float | None = None
+    pending: int = 0
+    flags: list[Flag] = field(default_factory=list)
+
+    def psfs_words(self) -> str:
+        if self.psfs_change is None:
+            return "not rated twice yet"
+        return f"{self.psfs_change:+.1f} points since the first rating"
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+def require_client_list(actor: Actor) -> None:
+    """Raise Forbidden unless ``actor`` has a client list (clinicians: their own clients)."""
+    policy.require(actor, policy.Action.READ)
+    if actor.role is not Role.CLINICIAN:
+        raise policy.Forbidden("the client list is a clinician's page: sign in as a clinician")
+
+
+def client_rows(session: Session, actor: Actor, *, today: date) -> list[ClientRow]:
+    """Every client ``actor`` looks after with their figures and flags, flagged first (then by
+    name). Raises Forbidden for an actor whose role reads no clinical data (admin)."""
+    require_client_list(actor)
+    accounts = session.scalars(policy.readable_clients(actor).order_by(Account.display_name, Account.id)).all()
+    rows = {a.id: ClientRow(a.id, a.display_name, a.email, a.profile_id) for a in accounts}
+    by_profile = {r.profile_id: r for r in rows.values() if r.profile_id is not None}
+    if by_profile:
+        ids = list(by_profile)
+        _adherence(session, ids, by_profile, today)
+        _pain(session, ids, by_profile, today)
+        _psfs(session, ids, by_profile)
+        _safety_flags(session, ids, by_profile)
+        _red_pain(session, ids, by_profile, today)
+        _camera_faults(session, ids, by_profile, today)
+        for profile_id, count in session.execute(
+            select(PendingProgression.profile_id, func.count())
+            .where(PendingProgression.profile_id.in_(ids), PendingProgression.outcome.is_(None))
+            .group_by(PendingProgression.profile_id)
+        ):
+            by_profile[profile_id].pending = count
+    return sorted(rows.values(), key=lambda r: (not r.flags, r.name.lower(), r.account_id))
+
+
+def _adherence(session: Session, ids: list[int], rows: dict[int, ClientRow], today: date) -> None:
+    long_start = today - timedelta(days=LONG_DAYS)
+    recent_start = today - timedelta(days=RECENT_DAYS)
+    scheduled: dict[int, list[tuple[int, date]]] = defaultdict(list)
+    for profile_id, scheduled_id, day in session.execute(
+        select(ScheduledSession.profile_id, ScheduledSession.id, ScheduledSession.scheduled_on).where(
+            ScheduledSession.profile_id.in_(ids),
+            ScheduledSession.scheduled_on >= long_start,
+            ScheduledSession.scheduled_on < today,
+        )
+    ):
+        scheduled[profile_id].append((scheduled_id, day))
+    done_days: dict[int, list[date]] = defaultdict(list)
+    linked: set[int] = set()
+    recent_rows = session.execute(
+        select(PerformedSession.profile_id, PerformedSession.scheduled_session_id, PerformedSession.started_at).where(
+            PerformedSession.profile_id.in_(ids),
+            PerformedSession.status != "in_progress",
+            PerformedSession.started_at >= _start_of(long_start),
+        )
+    ).all()
+    for profile_id, link, started in recent_rows:
+        if started < _start_of(today):
+            done_days[profile_id].append(started.date())
+        if link is not None:
+            linked.add(link)
+    latest: dict[int, datetime] = {}
+    for profile_id, _, started in recent_rows:
+        if profile_id not in latest or started > latest[profile_id]:
+            latest[profile_id] = started
+    older = [p for p in ids if p not in latest]
+    if older:  # no session in the window: look further back (one grouped query)
+        for profile_id, last in session.execute(
+            select(PerformedSession.profile_id, func.max(PerformedSession.started_at))
+            .where(PerformedSession.profile_id.in_(older), PerformedSession.status != "in_progress")
+            .group_by(PerformedSession.profile_id)
+        ):
+            if last is not None:
+                latest[profile_id] = last
+    for profile_id, last in latest.items():
+        rows[profile_id].last_session = last.date()
+    for profile_id, row in rows.items():
+        planned = scheduled.get(profile_id, [])
+        done = done_days.get(profile_id, [])
+        row.long = Adherence(len(done), len(planned))
+        row.recent = Adherence(sum(d >= recent_start for d in done), sum(d >= recent_start for _, d in planned))
+        last_two = sorted(planned, key=lambda p: p[1])[-MISSED_IN_A_ROW:]
+        if len(last_two) == MISSED_IN_A_ROW and not any(sid in linked for sid, _ in last_two):
+            days = " and ".join(f"{d:%a %d %b}" for _, d in last_two)
+            row.flags.append(Flag("missed", f"missed the last {MISSED_IN_A_ROW} scheduled sessions ({days})"))
+
+
+def _pain(session: Session, ids: list[int], rows: dict[int, ClientRow], today: date) -> None:
+    recent_start = _start_of(today - timedelta(days=RECENT_DAYS - 1))
+    before_start = recent_start - timedelta(days=RECENT_DAYS)
+    recent = CheckIn.recorded_at >= recent_start
+    recent_pain = case((recent, CheckIn.pain))
+    before_pain = case((recent, None), else_=CheckIn.pain)
+    for profile_id, recent_mean, before_mean in session.execute(
+        select(CheckIn.profile_id, func.avg(recent_pain), func.avg(before_pain))
+        .where(CheckIn.profile_id.in_(ids), CheckIn.recorded_at >= before_start)
+        .group_by(CheckIn.profile_id)
+    ):
+        rows[profile_id].pain = PainTrend(
+            None if recent_mean is None else float(recent_mean), None if before_mean is None else float(before_mean)
+        )
+
+
+def _psfs(session: Session, ids: list[int], rows: dict[int, ClientRow]) -> None:
+    """Each activity's first and latest rating (by time, then id), compared as means."""
+    ratings: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for profile_id, activity, rating in session.execute(
+        select(PsfsRating.profile_id, PsfsRating.activity, PsfsRating.rating)
+        .where(PsfsRating.profile_id.in_(ids))
+        .order_by(PsfsRating.profile_id, PsfsRating.rated_at, PsfsRating.id)
+    ):
+        ratings[profile_id][activity].append(rating)
+    for profile_id, activities in ratings.items():
+        rated_twice = [r for r in activities.values() if len(r) >= 2]
+        if rated_twice:
+            first = sum(r[0] for r in rated_twice) / len(rated_twice)
+            latest = sum(r[-1] for r in rated_twice) / len(rated_twice)
+            rows[profile_id].psfs_change = latest - first
+
+
+def _safety_flags(session: Session, ids: list[int], rows: dict[int, ClientRow]) -> None:
+    latest = select(func.max(IntakeRecord.id)).where(IntakeRecord.profile_id.in_(ids)).group_by(IntakeRecord.profile_id)
+    for profile_id, red_flags, confirmed in session.execute(
+        select(IntakeRecord.profile_id, IntakeRecord.red_flags, IntakeRecord.clearance_confirmed).where(
+            IntakeRecord.id.in_(latest)
+        )
+    ):
+        if red_flags and not confirmed:
+            words = ", ".join(str(f).replace("_", " ") for f in red_flags)
+            rows[profile_id].flags.insert(0, Flag("red_flags", f"red flags awaiting your clearance: {words}"))
+    for profile_id, paused_at in session.execute(
+        select(ProgrammePause.profile_id, func.min(ProgrammePause.paused_at))
+        .where(ProgrammePause.profile_id.in_(ids), ProgrammePause.cleared_at.is_(None))
+        .group_by(ProgrammePause.profile_id)
+    ):
+        rows[profile_id].flags.append(
+            Flag("radiating", f"radiating symptoms: programme paused since {paused_at:%d %b}, awaiting your clearance")
+        )
+
+
+def _red_pain(session: Session, ids: list[int], rows: dict[int, ClientRow], today: date) -> None:
+    """Red pain as the coach judges it: each answered exercise with the session's pain before
+    and next morning (:func:`session_pain_zone`), over sessions of the last 14 days."""
+    rules = default_progression_rules()
+    since = _start_of(today - timedelta(days=RECENT_DAYS - 1))
+    recent = and_(PerformedSession.profile_id.in_(ids), PerformedSession.started_at >= since)
+    pain: dict[tuple[int, str], int] = {}
+    for performed_id, moment, value in session.execute(
+        select(CheckIn.performed_session_id, CheckIn.moment, CheckIn.pain)
+        .join(PerformedSession, PerformedSession.id == CheckIn.performed_session_id)
+        .where(recent, CheckIn.moment.in_(("session_start", "next_morning")))
+    ):
+        pain[(performed_id or 0, moment)] = value
+    worst: dict[int, tuple[date, str]] = {}
+    for profile_id, performed_id, started, during in session.execute(
+        select(
+            PerformedSession.profile_id,
+            PerformedSession.id,
+            PerformedSession.started_at,
+            func.max(ExerciseResult.pain_during),
+        )
+        .join(PerformedSession, PerformedSession.id == ExerciseResult.performed_session_id)
+        .where(recent, ExerciseResult.skipped.is_(False), ExerciseResult.pain_during.is_not(None))
+        .group_by(PerformedSession.profile_id, PerformedSession.id, PerformedSession.started_at)
+    ):
+        log = ExerciseLog(  # the session's worst exercise: the zone grows with the pain during
+            day=started.date(),
+            prescription=ANY_EXERCISE,
+            sets=(),
+            rpe=0,
+            pain_during=during or 0,
+            pain_before=pain.get((performed_id, "session_start")),
+            pain_next_morning=pain.get((performed_id, "next_morning")),
+        )
+        zone, why = session_pain_zone(log, rules)
+        if zone == "red" and (profile_id not in worst or started.date() > worst[profile_id][0]):
+            worst[profile_id] = (started.date(), why)
+    for profile_id, (day, why) in worst.items():
+        rows[profile_id].flags.append(Flag("red_pain", f"red pain response on {day:%a %d %b}: {why}"))
+
+
+def _camera_faults(session: Session, ids: list[int], rows: dict[int, ClientRow], today: date) -> None:
+    since = _start_of(today - timedelta(days=RECENT_DAYS - 1))
+    sets_with: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for profile_id, faults in session.execute(
+        select(PerformedSession.profile_id, SetRecord.faults)
+        .join(PerformedSession, PerformedSession.id == SetRecord.performed_session_id)
+        .where(
+            PerformedSession.profile_id.in_(ids),
+            PerformedSession.started_at >= since,
+            SetRecord.source == "camera",
+            SetRecord.faults.is_not(None),
+        )
+    ):
+        for text in {f.text for f in stored_faults(faults)}:
+            sets_with[profile_id][text] += 1
+    for profile_id, counts in sets_with.items():
+        repeated = sorted((n, text) for text, n in counts.items() if n >= REPEATED_FAULT_SETS)
+        if repeated:
+            n, text = repeated[-1]
+            rows[profile_id].flags.append(Flag("camera_fault", f"camera saw the same fault in {n} sets: {text}"))
+
+
+CSV_COLUMNS = (
+    "name",
+    "email",
+    "scheduled_14d",
+    "done_14d",
+    "scheduled_28d",
+    "done_28d",
+    "last_session",
+    "pain_trend",
+    "pain_mean_14d",
+    "pain_mean_previous_14d",
+    "psfs_change",
+    "flags",
+)
+
+
+def adherence_csv(rows: Iterable[ClientRow]) -> str:
+    """The client list as CSV (one row per client, :data:`CSV_COLUMNS`), the page's very numbers."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for r in rows:
+        writer.writerow(
+            [
+                _cell(r.name),
+                _cell(r.email),
+                r.recent.scheduled,
+                r.recent.done,
+                r.long.scheduled,
+                r.long.done,
+                r.last_session.isoformat() if r.last_session else "",
+                r.pain.direction,
+                _number(r.pain.recent),
+                _number(r.pain.before),
+                _number(r.psfs_change),
+                _cell("; ".join(f.words for f in r.flags)),
+            ]
+        )
+    return out.getvalue()
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}"
+
+
+def _cell(text: str) -> str:
+    """A text cell that a spreadsheet will not run as a formula (CSV injection)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def flag_kinds(row: ClientRow) -> Sequence[str]:
+    return [f.kind for f in row.flags]

@@ -1,0 +1,154 @@
+"""The clinician's workspace in real Chromium: a clinician signs in, sees their client list,
+changes a dose with a reason and invites a client; the client sees the change on their
+programme; another clinician cannot open the client. Screenshots go to test-artifacts/."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from backfit.plan.coaching import RADIATING_PAUSE
+from backfit.services import coaching
+from backfit.settings import Settings
+from backfit.store.models import Account
+from tests.web.clinic import PASSWORD, build_clinic
+from tests.web.conftest import LiveServer, Page
+
+REASON = "Sore after the bridges: fewer for a week."
+
+
+@pytest.fixture
+def clinic_server(tmp_path: Path) -> Iterator[LiveServer]:
+    settings = Settings(data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'data' / 'backfit.db'}")
+    made = build_clinic(settings)
+    made.close()
+    with LiveServer(settings.model_copy(update={"clinic": True})) as server:
+        yield server
+
+
+def sign_in(web: Page, page: Any, email: str) -> None:
+    page.goto("/sign-in")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+@pytest.mark.slow
+def test_a_clinician_changes_a_dose_and_the_client_sees_why(browser: Any, clinic_server: LiveServer) -> None:
+    clinician = Page(browser, clinic_server.url)
+    client = Page(browser, clinic_server.url)
+    other = Page(browser, clinic_server.url)
+    try:
+        page = clinician.page
+        sign_in(clinician, page, "one@clinic.test")
+        page.goto("/clinic")
+        table = page.locator("#clients")
+        assert "Kay One" in table.inner_text()
+        assert "Kim Two" not in table.inner_text()
+        clinician.shot("clinic-client-list")
+
+        page.get_by_role("link", name="Kay One").click()
+        page.wait_for_load_state()
+        client_url = page.url
+        item = page.locator("section.item", has_text="Prone single thigh lift")
+        item.locator("summary").click()
+        item.get_by_label("Repetitions").fill("8")
+        item.locator("input[name=reason]").first.fill(REASON)
+        item.get_by_role("button", name="Set the dose").click()
+        page.wait_for_load_state()
+        assert "Dose set" in page.locator("[role=status]").inner_text()
+        assert REASON in page.locator("#changes").inner_text()
+        page.get_by_label("New note").fill("Tight hip flexors; review in two weeks.")
+        page.get_by_role("button", name="Save the note").click()
+        page.wait_for_load_state()
+        clinician.shot("clinic-client-page")
+
+        page.goto("/clinic")
+        page.get_by_label("Name").fill("Lee New")
+        page.get_by_label("Email").fill("lee@clinic.test")
+        page.get_by_role("button", name="Create the invitation link").click()
+        page.wait_for_load_state()
+        link = page.get_by_label("One-time invitation link").input_value()
+        assert "/invite/" in link
+        clinician.shot("clinic-invitation")
+
+        sign_in(client, client.page, "k1@clinic.test")
+        client.page.goto("/programme")
+        changes = client.page.locator("#clinician-changes").inner_text()
+        assert "Your physiotherapist Dr One set the dose" in changes
+        assert REASON in changes
+        assert "Tight hip flexors" not in client.page.content()
+        client.shot("clinic-client-sees-the-change")
+
+        sign_in(other, other.page, "two@clinic.test")
+        answer = other.page.goto(client_url)
+        assert answer is not None
+        assert answer.status == 404
+        assert "Kay One" not in other.page.content()
+        other.shot("clinic-other-clinician-refused")
+        for each in (clinician, client, other):
+            assert each.foreign == []
+            assert each.errors == []
+    finally:
+        for each in (clinician, client, other):
+            each.context.close()
+
+
+@pytest.fixture
+def paused_server(tmp_path: Path) -> Iterator[LiveServer]:
+    """The clinic of :func:`build_clinic` with Kay One's programme paused after radiating symptoms."""
+    settings = Settings(data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'data' / 'backfit.db'}")
+    made = build_clinic(settings)
+    state = made.app.state.backfit
+    with state.unit_of_work() as session:
+        account = session.scalars(select(Account).where(Account.email == "k1@clinic.test")).one()
+        assert account.profile_id is not None
+        coaching.pause_programme(session, account.profile_id, None, RADIATING_PAUSE, state.now())
+    made.close()
+    with LiveServer(settings.model_copy(update={"clinic": True})) as server:
+        yield server
+
+
+@pytest.mark.slow
+def test_the_clinician_clears_a_flagged_pause(browser: Any, paused_server: LiveServer) -> None:
+    clinician = Page(browser, paused_server.url)
+    client = Page(browser, paused_server.url)
+    try:
+        sign_in(client, client.page, "k1@clinic.test")
+        client.page.goto("/today")
+        paused = client.page.locator("#paused").inner_text()
+        assert "Your clinician must clear it" in paused
+        assert (
+            client.page.get_by_role("button", name="A doctor or physiotherapist has advised me to go on").count() == 0
+        )
+        client.shot("clinic-client-paused")
+
+        page = clinician.page
+        sign_in(clinician, page, "one@clinic.test")
+        page.goto("/clinic")
+        first_row = page.locator("#clients tbody tr").first
+        assert "Kay One" in first_row.inner_text()
+        assert "radiating symptoms" in first_row.locator(".flags").inner_text()
+        clinician.shot("clinic-client-list-flagged")
+        page.get_by_role("link", name="Kay One").click()
+        page.locator("#clear-pause input[name=reason]").fill("Examined today: no nerve signs, carry on gently.")
+        page.get_by_role("button", name="I have advised Kay One: the programme goes on").click()
+        page.wait_for_load_state()
+        assert "Clearance recorded" in page.locator("[role=status]").inner_text()
+        clinician.shot("clinic-pause-cleared")
+
+        client.page.goto("/today")
+        assert client.page.locator("#paused").count() == 0
+        assert "Dr One has cleared it" in client.page.locator("#clinician-changes").inner_text()
+        client.shot("clinic-client-after-clearance")
+        for each in (clinician, client):
+            assert each.foreign == []
+            assert each.errors == []
+    finally:
+        for each in (clinician, client):
+            each.context.close()
