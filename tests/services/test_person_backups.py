@@ -37,7 +37,7 @@ def test_every_table_is_a_persons_or_named_not_personal() -> None:
     assert {
         "profiles", "intakes", "programmes", "current_prescriptions", "programme_pauses", "scheduled_sessions",
         "performed_sessions", "sets", "exercise_results", "checkins", "psfs_ratings", "progression_decisions",
-        "schedule_preferences", "set_recordings", "recording_chunks",
+        "schedule_preferences", "set_recordings", "recording_chunks", "clinician_changes", "pending_progressions",
     } == person_rows.PERSON_TABLE_NAMES  # fmt: skip
     for table in person_rows.PERSON_TABLES:  # a person's rows refer only to that person's rows
         assert {fk.column.table.name for fk in table.foreign_keys} <= person_rows.PERSON_TABLE_NAMES, table.name

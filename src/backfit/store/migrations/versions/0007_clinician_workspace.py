@@ -12,6 +12,8 @@ Create Date: 2026-12-01 23:50:00.000000
 
 from __future__ import annotations
 
+import sqlite3
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -121,11 +123,21 @@ def downgrade() -> None:
     op.drop_table("pending_progressions")
     op.drop_index("ix_clinician_changes_profile_id_made_at", table_name="clinician_changes")
     op.drop_table("clinician_changes")
-    with op.batch_alter_table("current_prescriptions", schema=None) as batch_op:
-        batch_op.drop_column("max_step")
+    # ALTER TABLE ... DROP COLUMN in place: a batch copy of a parent table (profiles, intakes) on
+    # SQLite drops the old table, which cascades to every child row (every person's history).
+    drop_columns("current_prescriptions", "max_step")
     for table in ("programme_pauses", "intakes"):
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_column("clearance_reason")
-            batch_op.drop_column("cleared_by")
-    with op.batch_alter_table("profiles", schema=None) as batch_op:
-        batch_op.drop_column("progressions_need_approval")
+        drop_columns(table, "clearance_reason", "cleared_by")
+    drop_columns("profiles", "progressions_need_approval")
+
+
+def drop_columns(table: str, *columns: str) -> None:
+    """Drop ``columns`` of ``table`` without copying the table (SQLite 3.35 and newer; PostgreSQL)."""
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite" and sqlite3.sqlite_version_info < (3, 35):
+        raise RuntimeError(
+            f"downgrading needs SQLite 3.35 or newer (this is {sqlite3.sqlite_version}): a table copy would "
+            "delete every row that refers to it"
+        )
+    for column in columns:
+        op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
