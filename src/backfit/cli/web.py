@@ -15,6 +15,9 @@ from backfit.store.errors import StoreError
 DEFAULT_PORT = 8765
 
 
+WORKER_APP = "backfit.web:create_app"
+"""What each worker process builds (from the same environment, hence the same settings)."""
+
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 
@@ -44,9 +47,18 @@ def web(
     port: Annotated[int, typer.Option(min=0, max=65535, help="Port (0: any free one); a taken port is an error.")] = (
         DEFAULT_PORT
     ),
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Worker processes sharing the port (each uses one core; live sets and charts work with any number).",
+        ),
+    ] = 1,
 ) -> None:
     """Start the web coach (SQLite in your data folder unless BACKFIT_DATABASE_URL says otherwise)."""
     import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
     from backfit.web import create_app
 
@@ -58,8 +70,8 @@ def web(
         )
     settings = get_settings()
     try:
-        application = create_app(settings)
-        application.state.backfit.open()
+        application = create_app(settings)  # creates the signing secret that every worker then reads
+        application.state.backfit.open()  # migrates the database once, before any worker starts
     except StoreError as exc:
         fail(str(exc), ExitCode.invalid_input)
     sock = listening_socket(host, port)
@@ -67,5 +79,10 @@ def web(
     shown = f"[{host.strip('[]')}]" if ":" in host else host
     console.print(f"[bold]backfit[/] is running at [bold]http://{shown}:{chosen}/[/]  (Ctrl+C stops it)")
     console.print(f"[dim]{DISCLAIMER}[/]")
-    config = uvicorn.Config(application, log_level="warning")
-    uvicorn.Server(config).run(sockets=[sock])
+    if workers == 1:
+        uvicorn.Server(uvicorn.Config(application, log_level="warning")).run(sockets=[sock])
+        return
+    application.state.backfit.close()
+    console.print(f"[dim]{workers} worker processes share the port.[/]")
+    config = uvicorn.Config(WORKER_APP, factory=True, workers=workers, log_level="warning")
+    Multiprocess(config, sockets=[sock]).run()

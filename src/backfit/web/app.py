@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> JSONResponse:
-        return JSONResponse({"ok": True, "version": __version__})
+        """Alive, its version, and which worker process answered (``backfit web --workers N``)."""
+        return JSONResponse({"ok": True, "version": __version__, "worker": os.getpid()})
 
     return app

@@ -401,12 +401,18 @@ def signing_secret(data_dir: Path) -> str:
     if not data_dir.exists():
         private_folder(data_dir)
     secret = secrets.token_urlsafe(48)
+    # written whole under a private name, then linked into place: a worker process starting at the
+    # same moment reads either no file or the complete one, never a half-written secret
+    draft = data_dir / f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(secret)
+        os.link(draft, path)
     except FileExistsError:
         return path.read_text(encoding="ascii").strip()
-    with os.fdopen(fd, "w", encoding="ascii") as out:
-        out.write(secret)
+    finally:
+        draft.unlink(missing_ok=True)
     return secret
 
 
