@@ -152,11 +152,13 @@ class LiveCoach:
             out += self._framing(t, problem)
             if problem is not None:
                 data[i] = np.nan
-        t = np.asarray(times, dtype=np.float64)
-        if len(t) >= VECTOR_MIN_FRAMES:
-            events = self.analyzer.update_many(t, data)
+        stamps = np.asarray(times, dtype=np.float64)
+        if len(stamps) >= VECTOR_MIN_FRAMES:
+            events = self.analyzer.update_many(stamps, data)
         else:  # a few frames: each on the analyzer's plain-float path, cheaper than numpy's per-call overhead
-            events = [e for i in range(len(t)) for e in self.analyzer.update_many(t[i : i + 1], data[i : i + 1])]
+            events = [
+                e for i in range(len(stamps)) for e in self.analyzer.update_many(stamps[i : i + 1], data[i : i + 1])
+            ]
         self.last_t = times[-1]
         self._track_hold(times[-1])
         return out + self._record(events)
