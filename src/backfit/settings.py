@@ -52,6 +52,14 @@ class Settings(BaseSettings):
         ),
     )
 
+    job_worker_in_web: bool = Field(
+        default=True,
+        description=(
+            "On PostgreSQL: the web app also runs a background-job worker (handout PDFs, uploaded videos); "
+            "false leaves the jobs to `backfit worker` processes. On SQLite jobs always run in the web app."
+        ),
+    )
+
     @field_validator("allowed_hosts", mode="before")
     @classmethod
     def _split_hosts(cls, value: object) -> object:

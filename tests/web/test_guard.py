@@ -23,7 +23,7 @@ UNSAFE = {
     ("POST", "/api/sessions/{performed_id}/sets"), ("POST", "/api/sessions/{performed_id}/answers"),
     ("POST", "/api/sessions/{performed_id}/finish"), ("POST", "/api/checkins"), ("POST", "/api/psfs"),
     ("POST", "/api/import"), ("POST", "/clinician-advised"), ("POST", "/settings/delete"),
-    ("POST", "/settings/schedule"), ("PUT", "/api/schedule"),
+    ("POST", "/settings/schedule"), ("PUT", "/api/schedule"), ("POST", "/api/jobs/handout"), ("POST", "/api/videos"),
 }  # fmt: skip
 """Every route that changes data: each needs this origin and the CSRF token."""
 SAFE = {
@@ -35,9 +35,17 @@ SAFE = {
     ("GET", "/api/export"), ("GET", "/healthz"), ("GET", "/docs"), ("GET", "/openapi.json"), ("GET", "/static/{path}"),
     ("WEBSOCKET", "/ws/live/{session_id}"), ("GET", "/api/schedule"), ("GET", "/exercises/{exercise_id}/practise"),
     ("GET", "/programme/handout.pdf"), ("GET", "/settings/delete"), ("WEBSOCKET", "/ws/practise/{exercise_id}"),
+    ("GET", "/api/jobs/{job_id}"), ("GET", "/api/jobs/{job_id}/result"), ("GET", "/review"),
 }  # fmt: skip
 """Every route that only reads (the Host check still applies; a foreign Origin is refused too)."""
-FILLED = {"performed_id": "1", "session_id": "1", "exercise_id": "hip-bridge", "name": "pain", "path": "app.css"}
+FILLED = {
+    "job_id": "1",
+    "performed_id": "1",
+    "session_id": "1",
+    "exercise_id": "hip-bridge",
+    "name": "pain",
+    "path": "app.css",
+}
 
 
 def route_table() -> list[tuple[str, str]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +19,7 @@ from backfit.catalog import CatalogError, load_catalog
 from backfit.cli.app import ExitCode, app, console, err_console, fail, print_json
 from backfit.cli.tables import Column, records
 from backfit.pose import AnalysisReport, NotAnalyzableError
-from backfit.services.analysis import VideoAnalysis, WrongExerciseError, analyze_video
+from backfit.services.analysis import VideoAnalysis, WrongExerciseError, analyze_video, report_json
 
 CODES: dict[type[Exception], ExitCode] = {
     NotAVideoError: ExitCode.not_a_video,
@@ -31,13 +30,6 @@ CODES: dict[type[Exception], ExitCode] = {
     NotAnalyzableError: ExitCode.not_analyzable,
     PoseModelUnavailableError: ExitCode.pose_model_unavailable,
 }
-
-
-def report_json(report: AnalysisReport) -> dict[str, object]:
-    data = asdict(report)
-    data.pop("trace", None)
-    data["total_hold_s"] = report.total_hold_s
-    return data
 
 
 def print_report(report: AnalysisReport) -> None:

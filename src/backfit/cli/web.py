@@ -86,3 +86,27 @@ def web(
     console.print(f"[dim]{workers} worker processes share the port.[/]")
     config = uvicorn.Config(WORKER_APP, factory=True, workers=workers, log_level="warning")
     Multiprocess(config, sockets=[sock]).run()
+
+
+@app.command()
+def worker() -> None:
+    """Run background jobs (handout PDFs, uploaded videos) from the PostgreSQL queue until Ctrl+C."""
+    from backfit.services.job_queue import run_worker
+    from backfit.web.state import AppState
+
+    settings = get_settings()
+    if settings.is_sqlite:
+        fail(
+            "backfit worker takes jobs from a PostgreSQL queue; on SQLite the web app runs them itself",
+            ExitCode.invalid_input,
+        )
+    state = AppState(settings)
+    try:
+        state.open()
+    except StoreError as exc:
+        fail(str(exc), ExitCode.invalid_input)
+    console.print("[bold]backfit worker[/] is taking jobs from the queue  (Ctrl+C stops it)")
+    try:
+        run_worker(state.job_context(), settings.database_url)
+    finally:
+        state.close()

@@ -73,6 +73,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
     from backfit.web.routes import (
         api,
         handout,
+        jobs,
         library,
         onboarding,
         progress,
@@ -86,7 +87,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
     app.add_exception_handler(IntegrityError, conflict_error)
     for error in (NotFound, Rejected, ImportRejected, DatabaseUnavailable, PainBeforeSession):
         app.add_exception_handler(error, domain_error)
-    for module in (onboarding, library, sessions, progress, settings_pages, handout, api, schedule_api):
+    for module in (onboarding, library, sessions, progress, settings_pages, handout, api, schedule_api, jobs):
         app.include_router(module.router)
     live.install(app)
 

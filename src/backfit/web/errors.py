@@ -27,6 +27,7 @@ def describe(errors: list[dict[str, Any]]) -> list[str]:
 
 def domain_status(exc: Exception) -> int:
     """The HTTP status of a use case's error: the first matching class wins."""
+    from backfit.services.jobs import JobNotReady
     from backfit.services.player import Rejected
     from backfit.services.profiles import NoProgramme
     from backfit.services.sessions import PainBeforeSession
@@ -34,6 +35,7 @@ def domain_status(exc: Exception) -> int:
 
     kinds = (
         (NoProgramme, 409),
+        (JobNotReady, 409),
         (NotFound, 404),
         (Rejected, 409),
         (PainBeforeSession, 409),

@@ -66,9 +66,12 @@ leaves room for camera faults on every set and for decades more."""
 DEFAULT_BODY_BYTES = 256 * KIB
 """Any other request body: the largest real one, a set with 100 camera faults, is about 30 KB."""
 MULTIPART_OVERHEAD_BYTES = 64 * KIB
+MAX_VIDEO_BYTES = 64 * MIB
+"""The largest video file ``/api/videos`` takes for analysis: about 5 minutes of 720p phone video."""
 BODY_LIMITS = {
     "/api/import": MAX_BACKUP_BYTES,
     "/settings/import": MAX_BACKUP_BYTES + MULTIPART_OVERHEAD_BYTES,
+    "/api/videos": MAX_VIDEO_BYTES + MULTIPART_OVERHEAD_BYTES,
 }
 FORM_TYPES = (b"application/x-www-form-urlencoded", b"multipart/form-data")
 
