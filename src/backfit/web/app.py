@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
 
     from sqlalchemy.exc import IntegrityError
 
+    from backfit.services.jobs import JobNotReady
     from backfit.services.player import Rejected
     from backfit.services.sessions import PainBeforeSession
     from backfit.store.errors import DatabaseUnavailable, ImportRejected, NotFound
@@ -85,7 +86,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
     app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(IntegrityError, conflict_error)
-    for error in (NotFound, Rejected, ImportRejected, DatabaseUnavailable, PainBeforeSession):
+    for error in (NotFound, Rejected, ImportRejected, DatabaseUnavailable, PainBeforeSession, JobNotReady):
         app.add_exception_handler(error, domain_error)
     for module in (onboarding, library, sessions, progress, settings_pages, handout, api, schedule_api, jobs):
         app.include_router(module.router)

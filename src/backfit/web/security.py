@@ -74,6 +74,8 @@ BODY_LIMITS = {
     "/api/videos": MAX_VIDEO_BYTES + MULTIPART_OVERHEAD_BYTES,
 }
 FORM_TYPES = (b"application/x-www-form-urlencoded", b"multipart/form-data")
+UPLOAD_PATHS = frozenset({"/api/videos"})
+"""API paths that take a file (multipart form) instead of JSON."""
 
 CSP = (
     "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; "
@@ -258,6 +260,10 @@ class EveryPath:
 def check_content_type(scope: Scope) -> None:
     raw = header(scope, b"content-type") or b""
     kind = raw.split(b";", 1)[0].strip().lower()
+    if scope["path"] in UPLOAD_PATHS:
+        if kind != b"multipart/form-data" or b"; boundary=" not in raw:
+            raise Refusal(415, "send the file as a multipart form (multipart/form-data with its boundary)")
+        return
     if scope["path"].startswith("/api/"):
         if kind != b"application/json":
             raise Refusal(415, "send JSON: the API takes Content-Type: application/json")
