@@ -86,9 +86,12 @@ def test_a_job_whose_worker_died_is_retried_then_failed_in_words(onboarded: Test
         with state.unit_of_work() as session:
             read = jobs.read_job(session, "default", job.id)
         if attempt < jobs.MAX_ATTEMPTS:
-            assert again == [job.id] and read.state == "queued"
+            assert again == [job.id]
+            assert read.state == "queued"
         else:
-            assert again == [] and read.state == "failed"
+            assert again == []
+            assert read.state == "failed"
             assert "stopped 2 times before finishing" in (read.error or "")
             reply = onboarded.get(f"/api/jobs/{job.id}/result")
-            assert reply.status_code == 409 and "failed" in reply.json()["detail"]
+            assert reply.status_code == 409
+            assert "failed" in reply.json()["detail"]
