@@ -60,6 +60,13 @@ class Settings(BaseSettings):
             "the database holds accounts). Off: one person on their own computer, no password."
         ),
     )
+    job_worker_in_web: bool = Field(
+        default=True,
+        description=(
+            "On PostgreSQL: the web app also runs a background-job worker (handout PDFs, uploaded videos); "
+            "false leaves the jobs to `backfit worker` processes. On SQLite jobs always run in the web app."
+        ),
+    )
 
     @field_validator("allowed_hosts", mode="before")
     @classmethod

@@ -100,7 +100,13 @@ def wait_host(url: str, process: subprocess.Popen[str]) -> None:
 
 
 @pytest.mark.parametrize(
-    "args", [pytest.param(("--host", "127.0.0.2"), id="another-address"), pytest.param(("--clinic",), id="clinic")]
+    "args",
+    [
+        pytest.param(("--host", "127.0.0.2"), id="another-address"),
+        pytest.param(("--clinic",), id="clinic"),
+        pytest.param(("--host", "127.0.0.2", "--workers", "2"), id="another-address-two-workers"),
+        pytest.param(("--clinic", "--workers", "2"), id="clinic-two-workers"),
+    ],
 )
 def test_beyond_this_computer_or_clinic_everyone_signs_in(tmp_path: Path, args: tuple[str, ...]) -> None:
     port = free_port()
@@ -109,10 +115,11 @@ def test_beyond_this_computer_or_clinic_everyone_signs_in(tmp_path: Path, args: 
     url = f"http://{host}:{port}"
     try:
         wait_host(url, process)
-        page = httpx.get(f"{url}/today")
-        assert page.status_code == 303
-        assert page.headers["location"] == "/sign-in?next=%2Ftoday"
-        assert httpx.get(f"{url}/api/programme").status_code == 401
+        for _ in range(20):  # fresh connections: with two workers, the kernel gives each some of them
+            page = httpx.get(f"{url}/today")
+            assert page.status_code == 303
+            assert page.headers["location"] == "/sign-in?next=%2Ftoday"
+            assert httpx.get(f"{url}/api/programme").status_code == 401
         assert httpx.get(f"{url}/sign-in").status_code == 200
     finally:
         process.kill()
@@ -127,3 +134,43 @@ def test_data_folder_database_and_wal_are_private(running: tuple[Path, int, subp
     modes = {f.name: oct(stat.S_IMODE(f.stat().st_mode)) for f in files if f.exists()}
     assert {"backfit.db", "csrf-secret"} <= set(modes)
     assert set(modes.values()) == {"0o600"}, modes
+
+
+def test_workers_share_one_port_and_one_signing_secret(tmp_path: Path) -> None:
+    """Two worker processes answer on one port; a page's CSRF token drawn by one is accepted by the
+    other (the secret is the same in every worker), and a live set runs on any of them."""
+    import re
+
+    from websockets.sync.client import connect
+
+    port = free_port()
+    process = start(tmp_path / "data", "--port", str(port), "--workers", "2")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_up(port, process)
+        with httpx.Client(base_url=base) as page:
+            token = re.search(r'name="csrf-token" content="([^"]+)"', page.get("/exercises").text)
+            assert token is not None
+            cookies = dict(page.cookies)
+        workers: set[int] = set()
+        answers: set[int] = set()
+        deadline = time.monotonic() + 60
+        while len(workers) < 2 and time.monotonic() < deadline:  # each fresh connection: a worker the kernel picks
+            headers = {"Origin": base, "X-CSRFToken": token.group(1), "Connection": "close"}
+            with httpx.Client(base_url=base, cookies=cookies, headers=headers) as fresh:
+                workers.add(fresh.get("/healthz").json()["worker"])
+                answers.add(fresh.post("/api/sessions/999999/finish", json={"pain_end": 1}).status_code)
+        assert len(workers) == 2, "only one worker process answered"
+        assert answers == {404}, "a worker refused the token another worker drew (403) or failed"
+        for k in range(4):
+            with connect(f"ws://127.0.0.1:{port}/ws/practise/hip-bridge?stream=w{k}", origin=base) as ws:
+                assert '"hello"' in ws.recv(timeout=30)
+                ws.send('{"type": "frame", "seq": 0, "t": 1.0, "landmarks": null}')
+                assert '"ack"' in ws.recv(timeout=30)
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()

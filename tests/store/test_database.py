@@ -30,11 +30,17 @@ def test_fresh_database_is_migrated_to_head(db_url: str) -> None:
         db.dispose()
 
 
+def not_the_job_queue(name: str | None, kind: str, parent: dict[str, str | None]) -> bool:
+    """The job queue's own tables (procrastinate's schema, migration 0009, PostgreSQL) are not backfit's models."""
+    return kind != "table" or not (name or "").startswith("procrastinate_")
+
+
 def test_migrations_match_the_models(db_url: str) -> None:
     db = open_database(db_url)
     try:
         with db.engine.connect() as connection:
-            diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+            context = MigrationContext.configure(connection, opts={"include_name": not_the_job_queue})
+            diff = compare_metadata(context, Base.metadata)
         assert diff == []
     finally:
         db.dispose()

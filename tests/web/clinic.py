@@ -74,6 +74,7 @@ class Clinic:
     markers: dict[str, str]
     links: dict[str, str]
     recordings: dict[str, int]
+    jobs: dict[str, int]
 
     def close(self) -> None:
         for client in self.clients.values():
@@ -115,7 +116,9 @@ def build_clinic(settings: Settings) -> Clinic:
             purpose: accounts.issue_link(session, Actor.owner(), email, purpose=purpose, now=utc_now()).token
             for purpose, email in (("invite", "invited@clinic.test"), ("reset", "k2@clinic.test"))
         }
-    return Clinic(app, clients, sessions, markers, links, {name: keep_recording(app, name) for name in ("k1", "k2")})
+    kept = {name: keep_recording(app, name) for name in ("k1", "k2")}
+    jobs = {name: int(clients[name].post("/api/jobs/handout", json={}).json()["id"]) for name in ("k1", "k2")}
+    return Clinic(app, clients, sessions, markers, links, kept, jobs)
 
 
 def keep_recording(app: FastAPI, client: str) -> int:

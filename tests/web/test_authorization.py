@@ -27,6 +27,7 @@ PERSON = "person"  # a person's own pages: clients only (clinicians and admins h
 ADMIN = "admin"  # managing accounts
 SESSION_READ = "session-read"  # one performed session: its person, and their clinician
 SESSION_TRAIN = "session-train"  # recording into a session: its person only
+JOB = "job"  # a background job: its person only (the clinician has the client page)
 RECORDING_READ = "recording-read"  # a kept camera recording: its person, and their clinician
 SELF_CLEARANCE = "self-clearance"  # confirming a clinician's advice oneself: single person only
 CLINIC = "clinic"  # a clinician's client list, CSV and invitations: clinicians only
@@ -61,6 +62,8 @@ RULES: dict[tuple[str, str], str] = {
     ("POST", "/api/sessions/{performed_id}/answers"): SESSION_TRAIN,
     ("POST", "/api/sessions/{performed_id}/finish"): SESSION_TRAIN,
     ("WEBSOCKET", "/ws/live/{session_id}"): SESSION_TRAIN,
+    ("GET", "/review"): PERSON, ("POST", "/api/jobs/handout"): PERSON, ("POST", "/api/videos"): PERSON,
+    ("GET", "/api/jobs/{job_id}"): JOB, ("GET", "/api/jobs/{job_id}/result"): JOB,
     ("GET", "/recordings/{recording_id}"): RECORDING_READ, ("GET", "/api/recordings/{recording_id}"): RECORDING_READ,
     ("GET", "/clinic"): CLINIC, ("GET", "/clinic/adherence.csv"): CLINIC, ("POST", "/clinic/invite"): CLINIC,
     ("GET", "/clinic/clients/{profile_id}"): CLIENT_OF, ("POST", "/clinic/clients/{profile_id}/assign"): CLIENT_OF,
@@ -96,7 +99,7 @@ def expected(rule: str, actor: str, owner: str | None) -> str:
         if actor not in CLINICIAN_OF.values():
             return FORBIDDEN  # admins and clients: never their role's, whoever it is about
         return ALLOWED if CLINICIAN_OF[owner or ""] == actor else NOT_FOUND
-    if actor == "admin":
+    if actor == "admin" or (rule == JOB and actor in CLINICIAN_OF.values()):
         return FORBIDDEN
     if actor == owner:
         return ALLOWED
@@ -134,7 +137,7 @@ def clinic(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequ
         schemas.drop_all()
 
 
-OWNED = ("performed_id", "recording_id", "profile_id")
+OWNED = ("performed_id", "recording_id", "profile_id", "job_id")
 """Path parameters that name one person's thing: each such route is tried on k1's and on k2's."""
 
 HTTP_CASES = [
@@ -159,6 +162,7 @@ def filled(clinic: Clinic, path: str, owner: str | None) -> str:
     if owner is not None:
         path = path.replace("{performed_id}", str(clinic.sessions[owner]))
         path = path.replace("{recording_id}", str(clinic.recordings[owner]))
+        path = path.replace("{job_id}", str(clinic.jobs[owner]))
         path = path.replace("{profile_id}", str(profile_of(clinic, owner)))
     for purpose, token in clinic.links.items():
         if path.startswith(f"/{purpose}/"):

@@ -32,6 +32,7 @@ UNSAFE = {
     ("POST", "/clinic/clients/{profile_id}/approval"), ("POST", "/clinic/clients/{profile_id}/pending/{pending_id}"),
     ("POST", "/clinic/clients/{profile_id}/notes"), ("POST", "/clinic/clients/{profile_id}/clear-red-flags"),
     ("POST", "/clinic/clients/{profile_id}/clear-pause"),
+    ("POST", "/api/jobs/handout"), ("POST", "/api/videos"),
 }  # fmt: skip
 """Every route that changes data: each needs this origin and the CSRF token."""
 CLINICIANS_ONLY = {("POST", "/clinic/invite")}
@@ -48,11 +49,13 @@ SAFE = {
     ("GET", "/sign-in"), ("GET", "/invite/{token}"), ("GET", "/reset/{token}"), ("GET", "/admin"),
     ("GET", "/recordings/{recording_id}"), ("GET", "/api/recordings/{recording_id}"),
     ("GET", "/clinic"), ("GET", "/clinic/adherence.csv"), ("GET", "/clinic/clients/{profile_id}"),
+    ("GET", "/api/jobs/{job_id}"), ("GET", "/api/jobs/{job_id}/result"), ("GET", "/review"),
 }  # fmt: skip
 """Every route that only reads (the Host check still applies; a foreign Origin is refused too)."""
 FILLED = {
     "profile_id": "1",
     "pending_id": "1",
+    "job_id": "1",
     "performed_id": "1",
     "session_id": "1",
     "exercise_id": "hip-bridge",

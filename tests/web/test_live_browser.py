@@ -105,6 +105,8 @@ def test_camera_counts_one_bridge_and_its_hold_and_saves_the_set(
     assert bridge["camera"]
 
     page = camera_page.page
+    sent: list[str | bytes] = []  # what the page sends over its WebSockets
+    page.on("websocket", lambda socket: socket.on("framesent", lambda payload: sent.append(payload)))
     page.goto(f"/sessions/{session['id']}")
     go_to_work_step(page, bridge["name"])
     assert page.is_visible("#camera-mode")
@@ -123,6 +125,11 @@ def test_camera_counts_one_bridge_and_its_hold_and_saves_the_set(
     page.click("#set-done")
     page.wait_for_selector("#review:not([hidden])")
     camera_page.shot("live-review")
+    # the landmarks went as binary batches (backfit.web.live_wire), the end of the set as JSON
+    batches = [m for m in sent if isinstance(m, bytes)]
+    assert len(batches) > 30, f"{len(batches)} binary messages"
+    assert all(m[:4] == b"BF\x01\x04" for m in batches)
+    assert [m for m in sent if isinstance(m, str)] == ['{"type":"end"}']
     reps = int(page.input_value("#review-reps"))
     held = float(page.input_value("#review-hold"))
     shown = page.eval_on_selector_all("#review-faults li", "items => items.map((li) => li.textContent)")

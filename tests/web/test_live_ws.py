@@ -18,6 +18,7 @@ from backfit.pose import analyze_sequence
 from backfit.pose.synthetic import bridge
 from backfit.services import recording_codec as codec
 from backfit.services.live import LiveStreams
+from backfit.web import live_wire
 from backfit.web.live import MAX_MESSAGE_BYTES, NOT_FOLLOWABLE
 from tests.web.conftest import answers
 
@@ -112,8 +113,48 @@ CASES = [
     pytest.param(json.dumps({**frame(0), "t": -1.0}), "t", id="negative-time"),
     pytest.param(json.dumps({**frame(0), "seq": "1"}), "seq", id="seq-as-string"),
     pytest.param(json.dumps(frame(0)) + " " * MAX_MESSAGE_BYTES, "larger than", id="oversized"),
-    pytest.param(b"\x00\x01", "binary", id="binary"),
+    pytest.param(b"\x00\x01", "16-byte header", id="binary-too-short"),
 ]
+
+
+def batch(first: int = 0, count: int = 3, type_code: int = 4) -> bytes:
+    """The bridge's frames ``first .. first + count - 1`` as one binary message."""
+    rows = range(first, first + count)
+    frames = np.stack([BRIDGE.frames[i % len(BRIDGE.frames)] for i in rows])
+    return live_wire.encode(first, BRIDGE.times[first : first + count], frames, type_code)
+
+
+def patched(raw: bytes, offset: int, value: bytes) -> bytes:
+    return raw[:offset] + value + raw[offset + len(value) :]
+
+
+def with_frames(times: list[float], marks: np.ndarray) -> bytes:
+    return live_wire.encode(0, np.asarray(times), marks)
+
+
+PARTIAL_NAN = np.tile(np.asarray(ROW), (2, 33, 1))
+PARTIAL_NAN[1, 7, 2] = np.nan
+INFINITE = np.tile(np.asarray(ROW), (1, 33, 1))
+INFINITE[0, 3, 0] = np.inf
+BINARY_CASES = [
+    pytest.param(patched(batch(), 0, b"XX"), "starting with 'BF'", id="binary-wrong-magic"),
+    pytest.param(patched(batch(), 2, b"\x02"), "version 2 is not supported", id="binary-version-2"),
+    pytest.param(patched(batch(), 3, b"\x08"), "landmark type 8 is unknown", id="binary-float64-type"),
+    pytest.param(patched(batch(), 4, b"\x00\x00"), "1 to 30 frames, not 0", id="binary-no-frames"),
+    pytest.param(patched(batch(), 4, b"\x1f\x00"), "1 to 30 frames, not 31", id="binary-31-frames"),
+    pytest.param(patched(batch(), 6, b"\x01\x00"), "reserved", id="binary-reserved-set"),
+    pytest.param(batch()[:-1], "is 1624 bytes, not 1623", id="binary-truncated"),
+    pytest.param(batch() + b"\x00", "is 1624 bytes, not 1625", id="binary-trailing-byte"),
+    pytest.param(batch(type_code=2)[:-2], "is 832 bytes, not 830", id="binary-float16-truncated"),
+    pytest.param(patched(batch(), 8, b"\xff" * 8), "seq must be at most", id="binary-huge-seq"),
+    pytest.param(with_frames([1.0, float("nan")], PARTIAL_NAN * 0 + 0.5), "t must be finite", id="binary-nan-time"),
+    pytest.param(with_frames([-1.0, 1.0], PARTIAL_NAN * 0 + 0.5), "t must be finite", id="binary-negative-time"),
+    pytest.param(with_frames([2.0, 1.0], PARTIAL_NAN * 0 + 0.5), "t must increase", id="binary-time-backwards"),
+    pytest.param(with_frames([1.0, 2.0], PARTIAL_NAN), "frame 1 of the batch", id="binary-some-nan-landmarks"),
+    pytest.param(with_frames([1.0], INFINITE), "finite numbers", id="binary-infinite-landmark"),
+    pytest.param(b"BF" + b"\x00" * MAX_MESSAGE_BYTES, "larger than", id="binary-oversized"),
+]
+CASES += BINARY_CASES
 
 
 @pytest.mark.parametrize(("raw", "detail"), CASES)
@@ -128,6 +169,45 @@ def test_bad_message_gets_an_error_and_the_socket_keeps_serving(
     assert reply["type"] == "error"
     assert detail in reply["detail"]
     assert stream(ws, range(3)) == []  # valid frames afterwards are processed
+
+
+def test_binary_batches_count_as_the_json_frames_do(client: TestClient, camera_item: tuple[int, int]) -> None:
+    """The whole bridge in float32 batches of 7 frames, and in float16 ones: the same repetitions and holds
+    as JSON frames one by one (float16 rounds a coordinate by at most 0.0005: a fraction of a pixel)."""
+    counts = {}
+    for form in ("json", "float32", "float16"):
+        with client.websocket_connect(url(*camera_item, stream=form)) as ws:
+            hello = ws.receive_json()
+            assert hello["binary"] == {"version": 1, "max_frames": live_wire.MAX_BATCH_FRAMES}
+            events: list[dict[str, Any]] = []
+            if form == "json":
+                events += stream(ws, range(len(BRIDGE.times)))
+            else:
+                for first in range(0, len(BRIDGE.times), 7):
+                    count = min(7, len(BRIDGE.times) - first)
+                    ws.send_bytes(batch(first, count, 4 if form == "float32" else 2))
+                    reply = ws.receive_json()
+                    assert reply["type"] == "ack", reply
+                    assert reply["seq"] == first + count - 1
+                    events += reply["events"]
+            ws.send_json({"type": "end"})
+            summary = ws.receive_json()
+            events += summary["events"]
+            counts[form] = (
+                [e["count"] for e in events if e["type"] == "repetition"],
+                [round(e["seconds"], 1) for e in events if e["type"] == "hold"],
+            )
+    assert counts["json"][0] == [1, 2, 3]
+    assert counts["float32"] == counts["json"]
+    assert counts["float16"] == counts["json"]
+
+
+def test_a_binary_frame_of_nan_is_nobody_seen(ws: WebSocketTestSession) -> None:
+    nobody = np.full((1, 33, 4), np.nan)
+    ws.send_bytes(live_wire.encode(0, np.asarray([1.0]), nobody))
+    reply = ws.receive_json()
+    assert reply["type"] == "ack", reply
+    assert reply["state"]["reps"] == 0
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +22,7 @@ from backfit.cli.common import PROFILE_HELP, services
 from backfit.cli.tables import Column, records
 from backfit.pose import AnalysisReport, NotAnalyzableError
 from backfit.services import profiles, recordings
-from backfit.services.analysis import VideoAnalysis, WrongExerciseError, analyze_video
+from backfit.services.analysis import VideoAnalysis, WrongExerciseError, analyze_video, report_json
 from backfit.services.runtime import utc_now
 
 CODES: dict[type[Exception], ExitCode] = {
@@ -35,13 +34,6 @@ CODES: dict[type[Exception], ExitCode] = {
     NotAnalyzableError: ExitCode.not_analyzable,
     PoseModelUnavailableError: ExitCode.pose_model_unavailable,
 }
-
-
-def report_json(report: AnalysisReport) -> dict[str, object]:
-    data = asdict(report)
-    data.pop("trace", None)
-    data["total_hold_s"] = report.total_hold_s
-    return data
 
 
 def print_report(report: AnalysisReport) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from typing import Annotated
 
@@ -9,11 +10,14 @@ import typer
 
 from backfit.cli.app import ExitCode, app, console, fail
 from backfit.services.safety import DISCLAIMER
-from backfit.settings import get_settings
+from backfit.settings import Settings, get_settings
 from backfit.store.errors import StoreError
 
 DEFAULT_PORT = 8765
 
+
+WORKER_APP = "backfit.web:create_app"
+"""What each worker process builds (from the same environment, hence the same settings)."""
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 
@@ -52,12 +56,21 @@ def web(
     clinic: Annotated[
         bool, typer.Option("--clinic", help="Clinic mode: every page, API call and WebSocket needs sign-in.")
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Worker processes sharing the port (each uses one core; live sets and charts work with any number).",
+        ),
+    ] = 1,
 ) -> None:
     """Start the web coach (SQLite in your data folder unless BACKFIT_DATABASE_URL says otherwise).
 
     On this computer only, one person uses it without a password. Clinic mode (--clinic, or
     listening on another address) asks everyone to sign in; add accounts with `backfit users add`."""
     import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
     from backfit.web import create_app
 
@@ -76,8 +89,8 @@ def web(
         if name not in ("0.0.0.0", "::"):
             settings = settings.model_copy(update={"allowed_hosts": [*settings.allowed_hosts, name]})
     try:
-        application = create_app(settings)
-        application.state.backfit.open()
+        application = create_app(settings)  # creates the signing secret that every worker then reads
+        application.state.backfit.open()  # migrates the database once, before any worker starts
     except StoreError as exc:
         fail(str(exc), ExitCode.invalid_input)
     sock = listening_socket(host, port)
@@ -92,5 +105,42 @@ def web(
             "passwords and sign-in cookies must not travel in plain text.[/]"
         )
     console.print(f"[dim]{DISCLAIMER}[/]")
-    config = uvicorn.Config(application, log_level="warning")
-    uvicorn.Server(config).run(sockets=[sock])
+    if workers == 1:
+        uvicorn.Server(uvicorn.Config(application, log_level="warning")).run(sockets=[sock])
+        return
+    application.state.backfit.close()
+    carry_to_workers(settings)
+    console.print(f"[dim]{workers} worker processes share the port.[/]")
+    config = uvicorn.Config(WORKER_APP, factory=True, workers=workers, log_level="warning")
+    Multiprocess(config, sockets=[sock]).run()
+
+
+def carry_to_workers(settings: Settings) -> None:
+    """Put what the options changed into the environment every worker builds its settings from:
+    a worker without them would serve a clinic password-free, or refuse its own host name."""
+    os.environ["BACKFIT_CLINIC"] = "true" if settings.clinic else "false"
+    os.environ["BACKFIT_ALLOWED_HOSTS"] = ",".join(settings.allowed_hosts)
+
+
+@app.command()
+def worker() -> None:
+    """Run background jobs (handout PDFs, uploaded videos) from the PostgreSQL queue until Ctrl+C."""
+    from backfit.services.job_queue import run_worker
+    from backfit.web.state import AppState
+
+    settings = get_settings()
+    if settings.is_sqlite:
+        fail(
+            "backfit worker takes jobs from a PostgreSQL queue; on SQLite the web app runs them itself",
+            ExitCode.invalid_input,
+        )
+    state = AppState(settings)
+    try:
+        state.open()
+    except StoreError as exc:
+        fail(str(exc), ExitCode.invalid_input)
+    console.print("[bold]backfit worker[/] is taking jobs from the queue  (Ctrl+C stops it)")
+    try:
+        run_worker(state.job_context(), settings.database_url)
+    finally:
+        state.close()

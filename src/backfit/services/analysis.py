@@ -7,7 +7,7 @@ usable video.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -176,3 +176,11 @@ def _images(path: Path, n: int) -> list[NDArray[Any]]:
     except TruncatedVideoError:
         pass
     return images
+
+
+def report_json(report: AnalysisReport) -> dict[str, object]:
+    """The report as JSON-ready data (the CLI's ``--json`` and an uploaded video's job result), no trace."""
+    data = asdict(report)
+    data.pop("trace", None)
+    data["total_hold_s"] = report.total_hold_s
+    return data

@@ -188,7 +188,8 @@ def _sets_gain_source_and_faults(tables: dict[str, Any]) -> dict[str, Any]:
 
 def _unchanged(tables: dict[str, Any]) -> dict[str, Any]:
     """A revision that adds only a constraint (0002 -> 0003: one open session per person) or only
-    tables that backups never hold (0005 -> 0006: accounts and sign-in) keeps the rows."""
+    tables that backups never hold (0005 -> 0006: accounts and sign-in; 0008 -> 0009: background
+    jobs, whose results can be made again) keeps the rows."""
     return tables
 
 
@@ -236,6 +237,7 @@ BACKUP_UPGRADES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]
     "0005": ("0006", _unchanged),
     "0006": ("0007", _clinician_workspace_begins),
     "0007": ("0008", _sets_gain_recordings),
+    "0008": ("0009", _unchanged),
 }
 """Schema revision of an older backup -> (the next revision, how its tables become that revision's).
 

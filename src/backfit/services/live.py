@@ -25,6 +25,11 @@ from backfit.pose import landmarks as lm
 from backfit.services import recording_codec as codec
 from backfit.services.analysis import IN_FRAME_MARGIN
 
+VECTOR_MIN_FRAMES = 8
+"""Chunks of at least this many frames go to the analyzer as one array; shorter ones frame by frame
+(one frame takes the analyzer's plain-float path, about 1 ms; a numpy chunk costs about 5 ms plus
+0.2 ms a frame: benchmarks/bench_live.py)."""
+
 FRAMING_SETTLE_S = 0.5
 """Seconds a framing problem (or its end) must last before it is reported."""
 
@@ -170,7 +175,12 @@ class LiveCoach:
             out += self._framing(float(stamps[i]), problem)
             if problem is not None:
                 data[i] = np.nan
-        events = self.analyzer.update_many(stamps, data)
+        if len(stamps) >= VECTOR_MIN_FRAMES:
+            events = self.analyzer.update_many(stamps, data)
+        else:  # a few frames: each on the analyzer's plain-float path, cheaper than numpy's per-call overhead
+            events = [
+                e for i in range(len(stamps)) for e in self.analyzer.update_many(stamps[i : i + 1], data[i : i + 1])
+            ]
         self.last_t = float(stamps[-1])
         self._track_hold(self.last_t)
         return out + self._record(events)

@@ -450,3 +450,23 @@ class RecordingChunk(Base):
     frames: Mapped[int]
     times: Mapped[bytes] = mapped_column(LargeBinary)
     landmarks: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class BackgroundJob(Base):
+    """Work done away from the request (a handout PDF, an uploaded video's analysis) for one person:
+    its state, attempts, and result or error in words (:mod:`backfit.services.jobs`)."""
+
+    __tablename__ = "background_jobs"
+    __table_args__ = {"info": NOT_IN_BACKUPS}  # noqa: RUF012  (results that can be made again)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40), doc="What to do: 'handout' or 'video_analysis'.")
+    state: Mapped[str] = mapped_column(String(16), doc="queued, running, succeeded or failed.")
+    attempts: Mapped[int] = mapped_column(default=0, doc="Times a worker started it.")
+    params: Mapped[dict[str, Any]] = mapped_column(doc="The job's input (JSON): file name, exercise id, day.")
+    result_type: Mapped[str | None] = mapped_column(String(80), doc="Media type of the result.")
+    result: Mapped[bytes | None] = mapped_column(LargeBinary, doc="The result (a PDF, JSON), once succeeded.")
+    error: Mapped[str | None] = mapped_column(Text, doc="Why it failed, in words.")
+    heartbeat_at: Mapped[datetime | None] = mapped_column(doc="Last sign of life of the worker running it.")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

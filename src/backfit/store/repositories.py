@@ -28,6 +28,13 @@ def profile_by_name(session: Session, name: str) -> Profile | None:
     return session.scalars(select(Profile).where(Profile.name == name)).one_or_none()
 
 
+def profile_by_id(session: Session, profile_id: int) -> Profile:
+    profile = session.get(Profile, profile_id)
+    if profile is None:
+        raise NotFound(f"no profile with id {profile_id}")
+    return profile
+
+
 def require_profile(session: Session, name: str) -> Profile:
     profile = profile_by_name(session, name)
     if profile is None:

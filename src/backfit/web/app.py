@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
     from sqlalchemy.exc import IntegrityError
 
     from backfit.services.accounts import AccountError
+    from backfit.services.jobs import JobNotReady
     from backfit.services.player import Rejected
     from backfit.services.policy import Forbidden
     from backfit.services.prescribing import PrescribingError
@@ -80,6 +82,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
         api,
         clinic,
         handout,
+        jobs,
         library,
         onboarding,
         progress,
@@ -101,11 +104,12 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
         Forbidden,
         AccountError,
         PrescribingError,
+        JobNotReady,
     )
     for error in refusals:
         app.add_exception_handler(error, domain_error)
     routers = (onboarding, library, sessions, progress, settings_pages, handout, api, schedule_api, accounts_pages)
-    for module in (*routers, replay, clinic):
+    for module in (*routers, replay, clinic, jobs):
         app.include_router(module.router)
     live.install(app)
 
@@ -117,6 +121,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> JSONResponse:
-        return JSONResponse({"ok": True, "version": __version__})
+        """Alive, its version, and which worker process answered (``backfit web --workers N``)."""
+        return JSONResponse({"ok": True, "version": __version__, "worker": os.getpid()})
 
     return app

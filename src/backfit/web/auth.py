@@ -162,6 +162,7 @@ PERSON_NAV = (
     ("/programme", "Programme"),
     ("/exercises", "Exercises"),
     ("/history", "History"),
+    ("/review", "Video check"),
     ("/settings", "Settings"),
 )
 NAV: dict[policy.Role, tuple[tuple[str, str], ...]] = {

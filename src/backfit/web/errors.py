@@ -28,6 +28,7 @@ def describe(errors: list[dict[str, Any]]) -> list[str]:
 def domain_status(exc: Exception) -> int:
     """The HTTP status of a use case's error: the first matching class wins."""
     from backfit.services.accounts import AccountError
+    from backfit.services.jobs import JobNotReady
     from backfit.services.player import Rejected
     from backfit.services.policy import Forbidden
     from backfit.services.prescribing import PrescribingError
@@ -39,6 +40,7 @@ def domain_status(exc: Exception) -> int:
         (Forbidden, 403),
         (AccountError, 422),
         (NoProgramme, 409),
+        (JobNotReady, 409),
         (NotFound, 404),
         (Rejected, 409),
         (PainBeforeSession, 409),

@@ -7,7 +7,10 @@ model and sends one text message per video frame::
 
 ``seq`` (integer) and ``t`` (seconds) must strictly increase; ``landmarks`` is
 33 rows of 4 finite numbers (normalised image x, y, depth z, visibility 0..1),
-or ``null`` when nobody is seen. Each frame is answered::
+or ``null`` when nobody is seen. The same frames can come as one binary message holding a
+batch of up to 30 (packed float16 or float32, :mod:`backfit.web.live_wire`; the ``hello``
+message's ``binary`` says the version and the largest batch): the cheaper form for the server,
+which the page uses. Each frame is answered::
 
     {"type": "ack", "seq": 12, "events": [...], "state": {"reps": 1, "holding": true, "hold_s": 0.8, ...}}
 
@@ -34,6 +37,7 @@ practising one exercise with the camera outside a session (nothing is stored).
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import numpy as np
@@ -48,11 +52,12 @@ from backfit.services.live import LiveCoach, LiveStreams, StreamKey
 from backfit.services.live_store import PRACTICE_SESSION, LiveStore
 from backfit.services.policy import Actor
 from backfit.store.errors import NotFound
+from backfit.web import live_wire
 from backfit.web.schemas import Payload
 from backfit.web.state import AppState
 
 MAX_MESSAGE_BYTES = 16 * 1024
-"""A frame is about 2.5 KB of JSON; anything above this is refused unread."""
+"""A frame is about 2.5 KB of JSON, a binary batch of 30 frames 16,096 bytes; anything above this is refused."""
 
 router = APIRouter()
 
@@ -72,6 +77,15 @@ class LiveEnd(Payload):
 
 
 Message = TypeAdapter[LiveFrame | LiveEnd](Annotated[LiveFrame | LiveEnd, Field(discriminator="type")])
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One validated frame, from JSON or a binary batch: ``landmarks`` ``(33, 4)``, or None (nobody seen)."""
+
+    seq: int
+    t: float
+    landmarks: lm.FloatArray | None
 
 
 def install(app: FastAPI, streams: LiveStreams | None = None) -> None:
@@ -162,6 +176,7 @@ async def _coach(websocket: WebSocket, key: StreamKey, exercise: Exercise, aspec
             "last_seq": coach.last_seq,
             "state": coach.state(),
             "max_bytes": MAX_MESSAGE_BYTES,
+            "binary": {"version": live_wire.VERSION, "max_frames": live_wire.MAX_BATCH_FRAMES},
         }
     )
     inbox: asyncio.Queue[str | bytes | None] = asyncio.Queue()
@@ -234,36 +249,51 @@ def handle_many(coach: LiveCoach, messages: list[str | bytes]) -> list[dict[str,
         if isinstance(message, dict):
             flush()
             replies.append(message)
-        elif isinstance(message, LiveEnd):
+            continue
+        if isinstance(message, LiveEnd):
             flush()
             events = coach.finish()
             replies.append({"type": "summary", "events": events, "state": coach.state(), "faults": coach.faults})
-        elif coach.finished:
-            replies.append({"type": "error", "seq": message.seq, "detail": "this set has ended: start a new stream"})
-        elif message.seq <= coach.last_seq:
-            flush()
-            replies.append(
-                {"type": "error", "seq": message.seq, "detail": f"seq must increase (last was {coach.last_seq})"}
-            )
-        elif (last_t := times[-1] if times else coach.last_t) is not None and message.t <= last_t:
-            flush()
-            replies.append({"type": "error", "seq": message.seq, "detail": f"t must increase (last was {last_t})"})
-        else:
-            coach.last_seq = message.seq
-            seqs.append(message.seq)
-            times.append(message.t)
-            frames.append(None if message.landmarks is None else np.asarray(message.landmarks, dtype=np.float64))
+            continue
+        for frame in message:
+            if coach.finished:
+                replies.append({"type": "error", "seq": frame.seq, "detail": "this set has ended: start a new stream"})
+            elif frame.seq <= coach.last_seq:
+                flush()
+                replies.append(
+                    {"type": "error", "seq": frame.seq, "detail": f"seq must increase (last was {coach.last_seq})"}
+                )
+            elif (last_t := times[-1] if times else coach.last_t) is not None and frame.t <= last_t:
+                flush()
+                replies.append({"type": "error", "seq": frame.seq, "detail": f"t must increase (last was {last_t})"})
+            else:
+                coach.last_seq = frame.seq
+                seqs.append(frame.seq)
+                times.append(frame.t)
+                frames.append(frame.landmarks)
     flush()
     return replies
 
 
-def parse(raw: str | bytes) -> LiveFrame | LiveEnd | dict[str, Any]:
-    """A validated client message, or the error reply for it."""
-    if isinstance(raw, bytes):
-        return {"type": "error", "detail": "send text messages (JSON), not binary ones"}
-    if len(raw) > MAX_MESSAGE_BYTES or len(raw.encode()) > MAX_MESSAGE_BYTES:
+def parse(raw: str | bytes) -> list[Frame] | LiveEnd | dict[str, Any]:
+    """The validated frames of a client message (or its end), or the error reply for it."""
+    if len(raw) > MAX_MESSAGE_BYTES or (isinstance(raw, str) and len(raw.encode()) > MAX_MESSAGE_BYTES):
         return {"type": "error", "detail": f"message larger than {MAX_MESSAGE_BYTES} bytes"}
+    if isinstance(raw, bytes):
+        try:
+            batch = live_wire.decode(raw)
+        except live_wire.BadBatch as exc:
+            return {"type": "error", "detail": str(exc)}
+        seen = ~np.isnan(batch.landmarks[:, 0, 0])
+        return [
+            Frame(batch.first_seq + i, float(t), batch.landmarks[i] if seen[i] else None)
+            for i, t in enumerate(batch.times)
+        ]
     try:
-        return Message.validate_json(raw)
+        message = Message.validate_json(raw)
     except ValidationError as exc:
         return {"type": "error", "detail": _describe(exc)}
+    if isinstance(message, LiveEnd):
+        return message
+    marks = None if message.landmarks is None else np.asarray(message.landmarks, dtype=np.float64)
+    return [Frame(message.seq, message.t, marks)]

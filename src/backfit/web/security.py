@@ -66,11 +66,16 @@ leaves room for camera faults on every set and for decades more."""
 DEFAULT_BODY_BYTES = 256 * KIB
 """Any other request body: the largest real one, a set with 100 camera faults, is about 30 KB."""
 MULTIPART_OVERHEAD_BYTES = 64 * KIB
+MAX_VIDEO_BYTES = 64 * MIB
+"""The largest video file ``/api/videos`` takes for analysis: about 5 minutes of 720p phone video."""
 BODY_LIMITS = {
     "/api/import": MAX_BACKUP_BYTES,
     "/settings/import": MAX_BACKUP_BYTES + MULTIPART_OVERHEAD_BYTES,
+    "/api/videos": MAX_VIDEO_BYTES + MULTIPART_OVERHEAD_BYTES,
 }
 FORM_TYPES = (b"application/x-www-form-urlencoded", b"multipart/form-data")
+UPLOAD_PATHS = frozenset({"/api/videos"})
+"""API paths that take a file (multipart form) instead of JSON."""
 
 CSP = (
     "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; "
@@ -255,6 +260,10 @@ class EveryPath:
 def check_content_type(scope: Scope) -> None:
     raw = header(scope, b"content-type") or b""
     kind = raw.split(b";", 1)[0].strip().lower()
+    if scope["path"] in UPLOAD_PATHS:
+        if kind != b"multipart/form-data" or b"; boundary=" not in raw:
+            raise Refusal(415, "send the file as a multipart form (multipart/form-data with its boundary)")
+        return
     if scope["path"].startswith("/api/"):
         if kind != b"application/json":
             raise Refusal(415, "send JSON: the API takes Content-Type: application/json")
@@ -401,12 +410,18 @@ def signing_secret(data_dir: Path) -> str:
     if not data_dir.exists():
         private_folder(data_dir)
     secret = secrets.token_urlsafe(48)
+    # written whole under a private name, then linked into place: a worker process starting at the
+    # same moment reads either no file or the complete one, never a half-written secret
+    draft = data_dir / f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(secret)
+        os.link(draft, path)
     except FileExistsError:
         return path.read_text(encoding="ascii").strip()
-    with os.fdopen(fd, "w", encoding="ascii") as out:
-        out.write(secret)
+    finally:
+        draft.unlink(missing_ok=True)
     return secret
 
 

@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session
 from backfit.catalog.loader import Catalog
 from backfit.catalog.wording import check_in_words
 from backfit.plan.rules import ProgrammeRules
+from backfit.services.job_queue import job_runner
+from backfit.services.jobs import JobContext, JobRunner
 from backfit.services.runtime import catalog_for, open_store, programme_rules_for, utc_now
 from backfit.settings import Settings
 from backfit.store.database import Database
@@ -65,6 +67,7 @@ class AppState:
         self.rules: ProgrammeRules = programme_rules_for(settings, self.catalog)
         self.clock = clock
         self._db: Database | None = None
+        self._jobs: JobRunner | None = None
         self.chart_cache = ChartCache()
         self.templates = Jinja2Templates(directory=TEMPLATES)
         self.templates.env.globals["figure_svg"] = figure_svg
@@ -78,9 +81,30 @@ class AppState:
             self._db = open_store(self.settings)
 
     def close(self) -> None:
+        if self._jobs is not None:
+            self._jobs.stop()
+            self._jobs = None
         if self._db is not None:
             self._db.dispose()
             self._db = None
+
+    @property
+    def jobs(self) -> JobRunner:
+        """The background-job runner (started on first use): a queue on PostgreSQL, a thread on SQLite."""
+        if self._jobs is None:
+            self._jobs = job_runner(self.settings, self.job_context())
+            self._jobs.start()
+        return self._jobs
+
+    def job_context(self) -> JobContext:
+        return JobContext(
+            db=self.db,
+            catalog=self.catalog,
+            transition_s=self.rules.transition_s,
+            uploads=self.settings.data_dir / "uploads",
+            figure=lambda exercise: figure_svg(exercise, animate=False),
+            clock=self.clock,
+        )
 
     @property
     def db(self) -> Database:

@@ -13,6 +13,47 @@ const MAX_UNACKED = 300; // frames kept for re-sending after a dropped connectio
 
 let landmarkerPromise = null;
 
+/**
+ * Frames as one binary batch message (backfit/web/live_wire.py): "BF", version 1, landmark type 4
+ * (float32), count, 0, the first frame's seq (uint64), each frame's t (float64 s), then the
+ * landmarks (count x 33 x 4 float32; a frame of NaN: nobody seen). Little-endian, as typed arrays
+ * are on every platform browsers run on. The frames' seqs must follow one another.
+ */
+export function encodeBatch(frames) {
+  const n = frames.length;
+  const buffer = new ArrayBuffer(16 + 8 * n + 33 * 4 * 4 * n);
+  const header = new DataView(buffer);
+  header.setUint8(0, 0x42); // B
+  header.setUint8(1, 0x46); // F
+  header.setUint8(2, 1);
+  header.setUint8(3, 4);
+  header.setUint16(4, n, true);
+  header.setUint16(6, 0, true);
+  header.setBigUint64(8, BigInt(frames[0].seq), true);
+  const times = new Float64Array(buffer, 16, n);
+  const marks = new Float32Array(buffer, 16 + 8 * n, 33 * 4 * n);
+  frames.forEach((frame, i) => {
+    times[i] = frame.t;
+    if (!frame.landmarks) {
+      marks.fill(NaN, i * 132, (i + 1) * 132);
+      return;
+    }
+    frame.landmarks.forEach((row, j) => marks.set(row, i * 132 + j * 4));
+  });
+  return buffer;
+}
+
+/** Runs of consecutive frames (by seq), each at most ``size`` long: the batches to send them in. */
+function batches(frames, size) {
+  const out = [];
+  for (const frame of frames) {
+    const last = out.length ? out[out.length - 1] : null;
+    if (last && last.length < size && last[last.length - 1].seq + 1 === frame.seq) last.push(frame);
+    else out.push([frame]);
+  }
+  return out;
+}
+
 /** The pose landmarker, created once per page (loading the model takes a second or two). */
 export function loadLandmarker() {
   if (!landmarkerPromise) {
@@ -66,6 +107,9 @@ export class LiveSet {
     this.lastTs = 0;
     this.t0 = null;
     this.unacked = [];
+    this.pending = []; // frames waiting for the socket to drain, sent as one batch
+    this.maxBatch = 0; // frames a binary batch may hold (0: the server takes JSON only)
+    this.greeted = false; // the server's hello came on this connection
     this.state = { reps: 0, holding: false, hold_s: 0, held_s: 0, holds: 0 };
     this.faults = [];
     this.spoken = new Map();
@@ -116,6 +160,7 @@ export class LiveSet {
     const url = `${scheme}://${location.host}${path}${join}stream=${this.stream}&aspect=${aspect}`;
     const ws = new WebSocket(url);
     this.ws = ws;
+    this.greeted = false;
     ws.onmessage = (message) => this.receive(JSON.parse(message.data));
     ws.onclose = () => {
       if (this.ws !== ws) return;
@@ -133,8 +178,12 @@ export class LiveSet {
     if (message.type === "hello") {
       this.retryMs = 250;
       // the server continues the same set; send what it has not seen yet
+      // binary batches when the server reads them (JSON text otherwise)
+      this.maxBatch = message.binary && message.binary.version === 1 ? message.binary.max_frames : 0;
+      this.greeted = true;
       this.unacked = this.unacked.filter((f) => f.seq > message.last_seq);
-      for (const f of this.unacked) this.ws.send(JSON.stringify(f));
+      this.pending = [];
+      this.transmit(this.unacked);
       this.applyState(message.state);
       if (message.resumed) this.o.onStatus("Reconnected: the count goes on.");
     } else if (message.type === "ack") {
@@ -221,7 +270,22 @@ export class LiveSet {
     for (const row of frame.landmarks || []) for (let i = 0; i < 4; i++) if (!Number.isFinite(row[i])) row[i] = 0;
     this.unacked.push(frame);
     if (this.unacked.length > MAX_UNACKED) this.unacked.shift();
-    if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(frame));
+    // before the server's hello the frame waits in unacked: the hello sends what the server lacks, in its format
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN || !this.greeted) return;
+    // a frame that finds the socket still sending the last one waits and goes with the next (one message)
+    this.pending.push(frame);
+    if (this.maxBatch && this.ws.bufferedAmount > 0 && this.pending.length < this.maxBatch) return;
+    this.transmit(this.pending);
+    this.pending = [];
+  }
+
+  /** Send ``frames`` now: binary batches, or one JSON message a frame to a server without them. */
+  transmit(frames) {
+    if (!this.maxBatch) {
+      for (const f of frames) this.ws.send(JSON.stringify(f));
+      return;
+    }
+    for (const run of batches(frames, this.maxBatch)) this.ws.send(encodeBatch(run));
   }
 
   draw(pose) {
@@ -256,6 +320,8 @@ export class LiveSet {
       summary = await new Promise((resolve) => {
         this.summaryWaiter = resolve;
         setTimeout(() => resolve(null), 3000);
+        this.transmit(this.pending);
+        this.pending = [];
         this.ws.send(JSON.stringify({ type: "end" }));
       });
       this.summaryWaiter = null;
