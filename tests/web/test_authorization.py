@@ -145,9 +145,7 @@ HTTP_CASES = [
     for method, path in ROUTES
     if method != "WEBSOCKET"
     for actor in ACTORS
-    for owner in (
-        ("k1", "k2") if any(f"{{{p}}}" in path for p in ("performed_id", "recording_id", "profile_id")) else (None,)
-    )
+    for owner in (("k1", "k2") if any(f"{{{p}}}" in path for p in OWNED) else (None,))
 ]
 
 
