@@ -20,7 +20,10 @@ from typing import Any
 
 import pytest
 
+from backfit.services.policy import Role
+from backfit.settings import Settings
 from tests.material import CLIP, require
+from tests.web.clinic import PASSWORD, add
 from tests.web.conftest import CHROMIUM, LiveServer, Page, answers, api_client
 from tests.web.fake_camera import write_y4m
 
@@ -217,3 +220,121 @@ def test_without_camera_or_model_the_set_is_counted_by_hand(
         page.context.close()
     assert page.foreign == []
     assert page.errors == []
+
+
+def set_password(page: Any, link: str) -> None:
+    page.goto(link)
+    page.get_by_label("New password").fill(PASSWORD)
+    page.get_by_label("The same password again").fill(PASSWORD)
+    page.get_by_role("button", name="Save my password").click()
+    page.wait_for_load_state()
+
+
+def test_a_clinic_from_the_first_admin_to_the_replayed_set(camera_browser: Any, tmp_path: Path) -> None:
+    """The whole clinic in real Chromium: the admin adds a clinician, who invites a client; the
+    client sets a password, answers the intake and does a camera set with the fake camera; the
+    clinician sees the session on the client list and replays the set; another clinician cannot
+    reach the client or the set."""
+    settings = Settings(data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'data' / 'backfit.db'}")
+    settings = settings.model_copy(update={"clinic": True})
+    with LiveServer(settings) as server:
+        add(server.server.config.app, "admin@clinic.test", Role.ADMIN, name="Ada Admin")  # `backfit users add`
+        add(server.server.config.app, "other@clinic.test", Role.CLINICIAN, name="Dr Other")
+        admin, lee, client, other = (Page(camera_browser, server.url) for _ in range(4))
+        try:
+            page = admin.page
+            page.goto("/")
+            page.wait_for_url(re.compile(r"/sign-in"))
+            page.get_by_label("Email").fill("admin@clinic.test")
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Sign in").click()
+            page.wait_for_url(re.compile(r"/admin$"))
+            page.get_by_label("Name").fill("Dr Lee")
+            page.locator("#new-email").fill("lee@clinic.test")
+            page.check("input[name=role][value=clinician]")
+            page.get_by_role("button", name="Add and make an invitation link").click()
+            page.wait_for_selector("#link-path")
+            invite_lee = page.inner_text("#link-path").strip()
+            admin.shot("journey-admin-link")
+
+            set_password(lee.page, invite_lee)
+            lee.page.wait_for_url(re.compile(r"/clinic$"))
+            lee.page.get_by_label("Name").fill("Sam Client")
+            lee.page.get_by_label("Email").fill("sam@clinic.test")
+            lee.page.get_by_role("button", name="Create the invitation link").click()
+            lee.page.wait_for_load_state()
+            invite_sam = lee.page.get_by_label("One-time invitation link").input_value()
+
+            page = client.page
+            page.context.add_init_script("localStorage.setItem('backfit-muted', '1')")
+            set_password(page, invite_sam)
+            page.wait_for_url(re.compile(r"/intake$"))
+            for radio in page.locator("input[type=radio][value=no]").all():
+                radio.check()
+            page.check("input[name=experience][value=regular]")
+            page.fill("#sessions_per_week", "3")
+            page.fill("#minutes_per_session", "15")
+            page.fill("#pain_now", "1")
+            page.locator("main button[type=submit]").click()
+            page.wait_for_url(re.compile(r"/programme$"))
+            page.goto("/today")
+            page.fill("#pain_start", "1")
+            page.click("text=Start the session")
+            page.wait_for_url(re.compile(r"/sessions/\d+$"))
+            session_id = int(page.url.rsplit("/", 1)[1])
+            go_to_work_step(page, "Hip bridge")
+            page.click("#camera-mode")
+            page.wait_for_function("() => document.querySelector('#rep-count').textContent === '1'", timeout=30_000)
+            page.click("#set-done")
+            page.wait_for_selector("#review:not([hidden])")
+            page.click("#review-save")
+            page.wait_for_selector("#review", state="hidden")
+            finished = page.evaluate(
+                """async (id) => {
+                    const token = document.querySelector('meta[name=csrf-token]').content;
+                    for (let i = 0; i < 50; i++) {  // the set's save lands first
+                        const s = await (await fetch(`/api/sessions/${id}`)).json();
+                        if (s.done.length) break;
+                        await new Promise((r) => setTimeout(r, 100));
+                    }
+                    const r = await fetch(`/api/sessions/${id}/finish`, {method: 'POST',
+                        headers: {'Content-Type': 'application/json', 'X-CSRFToken': token},
+                        body: JSON.stringify({pain_end: 1})});
+                    return r.status;
+                }""",
+                session_id,
+            )
+            assert finished == 200
+            page.goto("/history")
+            replay = page.locator("ul.replays a").first.get_attribute("href")
+            assert replay is not None
+            assert replay.startswith("/recordings/")
+            client.shot("journey-client-history")
+
+            lee.page.goto("/clinic")
+            row = lee.page.locator("#clients tr", has_text="Sam Client")
+            assert re.search(r"\b1\b", row.locator("td[data-label='Adherence (14 days)']").inner_text())
+            lee.shot("journey-clinician-list")
+            row.get_by_role("link", name="Sam Client").click()
+            lee.page.wait_for_load_state()
+            client_page = lee.page.url
+            assert "Hip bridge" in lee.page.inner_text("main")
+            lee.page.goto(replay)
+            lee.page.wait_for_selector("#replay[data-ready=true]")
+            lee.shot("journey-clinician-replay")
+
+            other.page.goto("/sign-in")
+            other.page.get_by_label("Email").fill("other@clinic.test")
+            other.page.get_by_label("Password").fill(PASSWORD)
+            other.page.get_by_role("button", name="Sign in").click()
+            other.page.wait_for_url(re.compile(r"/clinic$"))
+            assert "Sam Client" not in other.page.inner_text("main")
+            assert other.page.goto(client_page).status == 404
+            assert other.page.goto(replay).status == 404
+            assert other.page.goto(f"/sessions/{session_id}/summary").status == 404
+            other.shot("journey-other-clinician")
+        finally:
+            for each in (admin, lee, client, other):
+                each.context.close()
+        for each in (admin, lee, client, other):
+            assert each.foreign == [], f"requests left for other servers: {each.foreign}"

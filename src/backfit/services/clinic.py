@@ -4,7 +4,8 @@ many clients; never one query per client), and the same numbers as a CSV.
 
 One definition of each figure (the page and the CSV share :func:`client_rows`):
 - adherence over N days: sessions finished (completed or ended early) that started in the N
-  days before today, against sessions scheduled on those days;
+  days before today or today, against sessions scheduled on those days (today's counts once a
+  session is done today: until then it is not missed);
 - pain trend: mean of every pain rating of the last 14 days (today included) against the 14
   before them; "better"/"worse" when it moved by 1 point or more (the smallest change
   reported as a change), else "steady";
@@ -165,7 +166,7 @@ def _adherence(session: Session, ids: list[int], rows: dict[int, ClientRow], tod
         select(ScheduledSession.profile_id, ScheduledSession.id, ScheduledSession.scheduled_on).where(
             ScheduledSession.profile_id.in_(ids),
             ScheduledSession.scheduled_on >= long_start,
-            ScheduledSession.scheduled_on < today,
+            ScheduledSession.scheduled_on <= today,
         )
     ):
         scheduled[profile_id].append((scheduled_id, day))
@@ -179,10 +180,12 @@ def _adherence(session: Session, ids: list[int], rows: dict[int, ClientRow], tod
         )
     ).all()
     for profile_id, link, started in recent_rows:
-        if started < _start_of(today):
-            done_days[profile_id].append(started.date())
+        done_days[profile_id].append(started.date())
         if link is not None:
             linked.add(link)
+    for profile_id, planned in scheduled.items():  # today's session is scheduled work once done, not before
+        if today not in done_days.get(profile_id, []):
+            scheduled[profile_id] = [(sid, day) for sid, day in planned if day < today]
     latest: dict[int, datetime] = {}
     for profile_id, _, started in recent_rows:
         if profile_id not in latest or started > latest[profile_id]:

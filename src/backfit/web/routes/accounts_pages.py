@@ -124,12 +124,12 @@ def redeem(request: Request, state: AppState, token: str, purpose: str, password
             return link_page(request, state, token, purpose, problem=problem)
         except NotFound as exc:
             return state.render(request, "error.html", status_code=404, status=404, message=str(exc))
-        email = account.email
+        email, role = account.email, Role(account.role)
     with state.unit_of_work() as session:
         outcome = accounts.sign_in(
             session, email=email, password=password, address=client_address(request), now=state.now()
         )
-    target = "/intake" if purpose == "invite" else "/"
+    target = "/intake" if purpose == "invite" and role is Role.CLIENT else HOMES.get(role, "/")
     if outcome.token is None:
         return RedirectResponse("/sign-in", status_code=303)
     return with_session_cookie(RedirectResponse(target, status_code=303), request, outcome.token)
