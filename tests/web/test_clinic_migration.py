@@ -38,16 +38,12 @@ def backup_tables(url: str) -> dict[str, object]:
 
 def test_a_laptops_history_becomes_the_clients_account(tmp_path: Path, db_url: str) -> None:
     data = packaged_data()
-    engine = open_database(db_url, migrate_schema=False).engine
+    db = open_database(db_url)
     try:
-        with engine.begin() as connection:
-            command.upgrade(alembic_config(connection), BEFORE_ACCOUNTS)
-    finally:
-        engine.dispose()
-    db = open_database(db_url, migrate_schema=False)
-    try:
-        with db.unit_of_work() as session:  # months of history, written at the schema before accounts
+        with db.unit_of_work() as session:  # months of history, then the schema taken back to before accounts
             realistic_history(session, data, weeks=8, name="default")
+        with db.engine.begin() as connection:
+            command.downgrade(alembic_config(connection), BEFORE_ACCOUNTS)
     finally:
         db.dispose()
     assert stamped_revision(open_database(db_url, migrate_schema=False).engine) == BEFORE_ACCOUNTS
