@@ -122,9 +122,20 @@ def test_beyond_this_computer_or_clinic_everyone_signs_in(tmp_path: Path, args: 
             assert httpx.get(f"{url}/api/programme").status_code == 401
         assert httpx.get(f"{url}/sign-in").status_code == 200
     finally:
-        process.kill()
-        out, _ = process.communicate()
+        out = stop(process)
     assert "Clinic mode" in out
+
+
+def stop(process: subprocess.Popen[str]) -> str:
+    """Stop ``backfit web`` as Ctrl+C does (its workers with it: a SIGKILL of the supervisor would
+    leave them holding the output pipe open); its output."""
+    process.send_signal(signal.SIGINT)
+    try:
+        out, _ = process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        out, _ = process.communicate(timeout=30)
+    return out
 
 
 def test_data_folder_database_and_wal_are_private(running: tuple[Path, int, subprocess.Popen[str]]) -> None:
