@@ -157,7 +157,9 @@ def insert_first_person(db: Database) -> dict[str, int]:
     try:
         cursor = raw.cursor()
         for table in TABLE_ORDER:
-            cols = names[table]
+            # the generator writes each table's columns as of its first version; columns added by later
+            # migrations (at the end of the table) take their defaults
+            cols = names[table][: len(batch[table][0])] if batch[table] else names[table]
             if db.engine.dialect.name == "postgresql":
                 with cursor.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:  # type: ignore[attr-defined]
                     for row in batch[table]:
