@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import ScalarSelect, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from backfit.plan.model import ExerciseLog, Prescription
@@ -229,19 +229,37 @@ def _pain(session: Session, ids: list[int], rows: dict[int, ClientRow], today: d
 
 
 def _psfs(session: Session, ids: list[int], rows: dict[int, ClientRow]) -> None:
-    """Each activity's first and latest rating (by time, then id), compared as means."""
-    ratings: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for profile_id, activity, rating in session.execute(
-        select(PsfsRating.profile_id, PsfsRating.activity, PsfsRating.rating)
+    """Each activity's first and latest rating (by time, then id), compared as means. The
+    database ranks the ratings: only the first and the latest of each activity come back."""
+    group = (PsfsRating.profile_id, PsfsRating.activity)
+    ranked = (
+        select(
+            PsfsRating.profile_id,
+            PsfsRating.activity,
+            PsfsRating.rating,
+            func.row_number().over(partition_by=group, order_by=(PsfsRating.rated_at, PsfsRating.id)).label("nth"),
+            func.row_number()
+            .over(partition_by=group, order_by=(PsfsRating.rated_at.desc(), PsfsRating.id.desc()))
+            .label("nth_last"),
+        )
         .where(PsfsRating.profile_id.in_(ids))
-        .order_by(PsfsRating.profile_id, PsfsRating.rated_at, PsfsRating.id)
+        .subquery()
+    )
+    ends: dict[int, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    for profile_id, activity, rating, nth, nth_last in session.execute(
+        select(ranked.c.profile_id, ranked.c.activity, ranked.c.rating, ranked.c.nth, ranked.c.nth_last).where(
+            or_(ranked.c.nth == 1, ranked.c.nth_last == 1)
+        )
     ):
-        ratings[profile_id][activity].append(rating)
-    for profile_id, activities in ratings.items():
-        rated_twice = [r for r in activities.values() if len(r) >= 2]
+        if nth == 1 and nth_last > 1:  # rated more than once: its first rating
+            ends[profile_id][activity]["first"] = rating
+        if nth_last == 1 and nth > 1:
+            ends[profile_id][activity]["latest"] = rating
+    for profile_id, activities in ends.items():
+        rated_twice = [r for r in activities.values() if len(r) == 2]
         if rated_twice:
-            first = sum(r[0] for r in rated_twice) / len(rated_twice)
-            latest = sum(r[-1] for r in rated_twice) / len(rated_twice)
+            first = sum(r["first"] for r in rated_twice) / len(rated_twice)
+            latest = sum(r["latest"] for r in rated_twice) / len(rated_twice)
             rows[profile_id].psfs_change = latest - first
 
 
@@ -271,20 +289,23 @@ def _red_pain(session: Session, ids: list[int], rows: dict[int, ClientRow], toda
     rules = default_progression_rules()
     since = _start_of(today - timedelta(days=RECENT_DAYS - 1))
     recent = and_(PerformedSession.profile_id.in_(ids), PerformedSession.started_at >= since)
-    pain: dict[tuple[int, str], int] = {}
-    for performed_id, moment, value in session.execute(
-        select(CheckIn.performed_session_id, CheckIn.moment, CheckIn.pain)
-        .join(PerformedSession, PerformedSession.id == CheckIn.performed_session_id)
-        .where(recent, CheckIn.moment.in_(("session_start", "next_morning")))
-    ):
-        pain[(performed_id or 0, moment)] = value
+    def pain_at(moment: str) -> ScalarSelect[int]:  # the session's latest check-in of that moment
+        return (
+            select(CheckIn.pain)
+            .where(CheckIn.performed_session_id == PerformedSession.id, CheckIn.moment == moment)
+            .order_by(CheckIn.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+
     worst: dict[int, tuple[date, str]] = {}
-    for profile_id, performed_id, started, during in session.execute(
+    for profile_id, started, during, before, next_morning in session.execute(
         select(
             PerformedSession.profile_id,
-            PerformedSession.id,
             PerformedSession.started_at,
             func.max(ExerciseResult.pain_during),
+            pain_at("session_start"),
+            pain_at("next_morning"),
         )
         .join(PerformedSession, PerformedSession.id == ExerciseResult.performed_session_id)
         .where(recent, ExerciseResult.skipped.is_(False), ExerciseResult.pain_during.is_not(None))
@@ -296,8 +317,8 @@ def _red_pain(session: Session, ids: list[int], rows: dict[int, ClientRow], toda
             sets=(),
             rpe=0,
             pain_during=during or 0,
-            pain_before=pain.get((performed_id, "session_start")),
-            pain_next_morning=pain.get((performed_id, "next_morning")),
+            pain_before=before,
+            pain_next_morning=next_morning,
         )
         zone, why = session_pain_zone(log, rules)
         if zone == "red" and (profile_id not in worst or started.date() > worst[profile_id][0]):
@@ -316,7 +337,7 @@ def _camera_faults(session: Session, ids: list[int], rows: dict[int, ClientRow],
             PerformedSession.profile_id.in_(ids),
             PerformedSession.started_at >= since,
             SetRecord.source == "camera",
-            SetRecord.faults.is_not(None),
+            func.json_array_length(SetRecord.faults) > 0,  # sets with a fault (a clean set stores [])
         )
     ):
         for text in {f.text for f in stored_faults(faults)}:

@@ -64,7 +64,8 @@ def history(
         return []
     oldest = performed[-1].started_at
     done: dict[int, dict[int, list[SetLog]]] = defaultdict(lambda: defaultdict(list))
-    for performed_id, item_index, set_index, side, reps, hold_s in session.execute(
+    faults: dict[int, int] = defaultdict(int)
+    for performed_id, item_index, set_index, side, reps, hold_s, seen in session.execute(
         select(
             SetRecord.performed_session_id,
             SetRecord.item_index,
@@ -72,19 +73,13 @@ def history(
             SetRecord.side,
             SetRecord.reps,
             SetRecord.hold_s,
+            func.json_array_length(SetRecord.faults),  # the faults the camera saw (None: not watched)
         )
         .join(PerformedSession, PerformedSession.id == SetRecord.performed_session_id)
         .where(PerformedSession.profile_id == profile.id, PerformedSession.started_at >= oldest)
     ):
-        done[performed_id][item_index].append(SetLog(reps, hold_s, set_index, side))  # type: ignore[arg-type]
-    faults: dict[int, int] = defaultdict(int)
-    for session_id, seen in session.execute(
-        select(SetRecord.performed_session_id, SetRecord.faults)
-        .join(PerformedSession, PerformedSession.id == SetRecord.performed_session_id)
-        .where(PerformedSession.profile_id == profile.id, PerformedSession.started_at >= oldest)
-        .where(SetRecord.faults.is_not(None))
-    ):
-        faults[session_id] += len(seen or [])
+        done[performed_id][item_index].append(SetLog(reps, hold_s, set_index, side))
+        faults[performed_id] += seen or 0
     pain: dict[tuple[int, str], int] = {}
     rows = session.execute(
         select(CheckIn.performed_session_id, CheckIn.moment, CheckIn.pain).where(
