@@ -1,34 +1,49 @@
-"""Clinician workspace benchmark: the client list and the client page of one clinician
-among many, each client with a year of thrice-weekly sessions (sets, answers, check-ins,
-PSFS, decisions), on SQLite and on PostgreSQL when BACKFIT_TEST_POSTGRES_URL (or
-BACKFIT_BENCH_POSTGRES_URL) is set. Reports p50/p99 and the number of SQL statements per
-page (it must not grow with the number of clients).
+"""Clinician workspace benchmark: the client list and the client page, among 1,000 clinicians
+with 20 clients each, every client with a year of thrice-weekly sessions (sets, answers,
+check-ins, PSFS, decisions), on SQLite and on PostgreSQL when BACKFIT_TEST_POSTGRES_URL (or
+BACKFIT_BENCH_POSTGRES_URL) is set.
 
-    python -m benchmarks clinic                                 # 10 clinicians x 20 clients
-    python benchmarks/bench_clinic.py --clinicians 50 --clients 20
+Two measures:
+- in process, one request at a time: p50/p99 of each page's service work and its SQL statements
+  (the count must not grow with the number of clients);
+- over HTTP, as clinicians use it: a real ``backfit web --clinic --workers 2`` on the database,
+  16 clinicians signed in through the sign-in form, each opening their client list, then one of
+  their clients' pages, then the list again..., for ``--seconds``, twice: reading each page for
+  a moment (a pause of 0 to 2 s, 1 s on average: busier than people are), and with no pause at
+  all (a closed loop, 16 requests always in flight: the server's saturation, where latency is
+  queueing). The load generator shares the 2 cores with the server and the database.
 
-The data is written straight into the tables in the shape the services write.
+    python -m benchmarks clinic                           # 1,000 x 20 (about 46 million rows)
+    python -m benchmarks.bench_clinic --clinicians 50 --backend sqlite
+
+The first clinician's clients are written through the models; the other clinicians are copies
+of that block made inside the database (benchmarks.common.replicate), then ANALYZE.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
+import random
+import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
-import uuid
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, insert, make_url, text
+import httpx
+from sqlalchemy import event, insert, select
 
 from backfit.catalog import load_catalog
-from backfit.services import clinic, clinical
+from backfit.services import accounts, clinic, clinical
 from backfit.services.policy import Actor, Role
 from backfit.store import open_database
 from backfit.store.database import Database
@@ -45,9 +60,13 @@ from backfit.store.models import (
     ScheduledSession,
     SetRecord,
 )
+from benchmarks.common import block_counts, copy_prefix, database, free_port, replicate
 
 DAYS = 365
-TODAY = date(2026, 6, 1)
+TODAY = datetime.now(UTC).date()
+"""The server's today: the year of sessions ends yesterday."""
+PASSWORD = "bench-clinician-password"
+USERS = 16
 PLAN = [
     ("activation/abdominal-drawing-in", "abdominal-drawing-in", 1, 8, 10),
     ("bridge/hip-bridge-low", "hip-bridge-low", 2, 10, None),
@@ -66,8 +85,18 @@ def _at(day: date, hour: int = 18) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
 
 
-def fill(db: Database, clinicians: int, clients: int) -> Actor:
-    """Write the clinic; returns the first clinician's actor."""
+def fill(db: Database, clinicians: int, clients: int) -> None:
+    """Write the clinic: one clinician's block through the models, copied for the others."""
+    fill_block(db, clients)
+    replicate(db, clinicians, block_counts(db), unique_text={"profiles.name", "accounts.email"})
+
+
+def clinician_email(n: int) -> str:
+    return f"{copy_prefix(n)}dr@clinic.test"
+
+
+def fill_block(db: Database, clients: int) -> None:
+    """The first clinician (signing in with PASSWORD) and their clients, each with a year."""
     now = _at(TODAY - timedelta(days=DAYS))
     ids = {"performed": 0, "scheduled": 0}
     rows: dict[Any, list[dict[str, Any]]] = {t: [] for t in (ScheduledSession, PerformedSession, SetRecord,
@@ -77,73 +106,67 @@ def fill(db: Database, clinicians: int, clients: int) -> Actor:
     plan = [{"key": k, "slot": k.split("/")[0], "name": e, "family": "x", "step": 1,
              "prescription": _dose(e, s, r, h)} for k, e, s, r, h in PLAN]  # fmt: skip
     with db.unit_of_work() as session:
-        first: Actor | None = None
+        admin = Actor(Role.ADMIN, None, None, "benchmark")
+        doctor = accounts.add_account(session, admin, email=clinician_email(0), role=Role.CLINICIAN, now=now,
+                                      display_name="Dr Block", password=PASSWORD)  # fmt: skip
         person = 0
-        for c in range(clinicians):
-            doctor = Account(email=f"dr{c}@clinic.test", display_name=f"Dr {c}", role="clinician",
-                             password_hash=None, created_at=now, disabled_at=None)  # fmt: skip
-            session.add(doctor)
+        for _ in range(clients):
+            person += 1
+            profile = Profile(name=f"client-{person}", created_at=now)
+            session.add(profile)
             session.flush()
-            first = first or Actor(Role.CLINICIAN, doctor.id, None, doctor.display_name)
-            for _ in range(clients):
-                person += 1
-                profile = Profile(name=f"client-{person}", created_at=now)
-                session.add(profile)
-                session.flush()
-                session.add(Account(email=f"c{person}@clinic.test", display_name=f"Client {person}", role="client",
-                                    password_hash=None, profile_id=profile.id, clinician_id=doctor.id,
-                                    created_at=now, disabled_at=None))  # fmt: skip
-                intake = IntakeRecord(profile_id=profile.id, answers={}, red_flags=[], clearance_confirmed=False,
-                                      cleared_at=None, created_at=now)  # fmt: skip
-                session.add(intake)
-                session.flush()
-                programme = ProgrammeRecord(profile_id=profile.id, intake_id=intake.id, active=True, minutes_budget=15,
-                                            reasons=[], owned_equipment=[], created_at=now,
-                                            days=[{"weekday": w, "items": [{"key": k, "slot": k.split("/")[0],
-                                                   "reason": ""} for k, *_ in PLAN], "notes": []}
-                                                  for w in ("mon", "wed", "fri")])  # fmt: skip
-                session.add(programme)
-                session.flush()
-                for k, e, s, r, h in PLAN:
-                    session.add(CurrentPrescription(programme_id=programme.id, key=k, stopped=False, updated_at=now,
-                                                    **_dose(e, s, r, h)))  # fmt: skip
-                skip = person % 7  # every client misses a few sessions, some recently
-                for n, day in enumerate(session_days):
-                    ids["scheduled"] += 1
-                    rows[ScheduledSession].append({"id": ids["scheduled"], "profile_id": profile.id,
-                                                   "programme_id": programme.id, "day_index": n % 3,
-                                                   "scheduled_on": day})  # fmt: skip
-                    if n % 11 == skip:
-                        continue
-                    ids["performed"] += 1
-                    pid, at = ids["performed"], _at(day)
-                    rows[PerformedSession].append({"id": pid, "profile_id": profile.id,
-                                                   "programme_id": programme.id,
-                                                   "scheduled_session_id": ids["scheduled"], "plan": plan,
-                                                   "status": "completed", "started_at": at,
-                                                   "ended_at": at})  # fmt: skip
-                    for i, (_, e, s, r, h) in enumerate(PLAN):
-                        for set_index in range(s):
-                            camera = i == 1
-                            rows[SetRecord].append({"performed_session_id": pid, "item_index": i, "exercise_id": e,
-                                                    "set_index": set_index, "side": "both", "reps": r, "hold_s": h,
-                                                    "rpe": 5, "pain_during": 2, "completed": True, "recorded_at": at,
-                                                    "source": "camera" if camera else "manual",
-                                                    "faults": [] if camera else None})  # fmt: skip
-                        rows[ExerciseResult].append({"performed_session_id": pid, "item_index": i, "exercise_id": e,
-                                                     "skipped": False, "rpe": 5, "pain_during": 2 + (n + person) % 5,
-                                                     "radiating_symptoms": False, "recorded_at": at})  # fmt: skip
-                    for moment, pain in (("session_start", 2), ("session_end", 3), ("next_morning", 2)):
-                        rows[CheckIn].append({"profile_id": profile.id, "performed_session_id": pid,
-                                              "moment": moment, "pain": pain, "recorded_at": at})  # fmt: skip
-                for week in range(0, DAYS, 14):
-                    rows[PsfsRating].append({"profile_id": profile.id, "activity": "bending", "rating": 3 + week // 60,
-                                             "rated_at": _at(days[week])})  # fmt: skip
+            session.add(Account(email=f"c{person}@clinic.test", display_name=f"Client {person}", role="client",
+                                password_hash=None, profile_id=profile.id, clinician_id=doctor.id,
+                                created_at=now, disabled_at=None))  # fmt: skip
+            intake = IntakeRecord(profile_id=profile.id, answers={}, red_flags=[], clearance_confirmed=False,
+                                  cleared_at=None, created_at=now)  # fmt: skip
+            session.add(intake)
+            session.flush()
+            programme = ProgrammeRecord(profile_id=profile.id, intake_id=intake.id, active=True, minutes_budget=15,
+                                        reasons=[], owned_equipment=[], created_at=now,
+                                        days=[{"weekday": w, "items": [{"key": k, "slot": k.split("/")[0],
+                                               "reason": ""} for k, *_ in PLAN], "notes": []}
+                                              for w in ("mon", "wed", "fri")])  # fmt: skip
+            session.add(programme)
+            session.flush()
+            for k, e, s, r, h in PLAN:
+                session.add(CurrentPrescription(programme_id=programme.id, key=k, stopped=False, updated_at=now,
+                                                **_dose(e, s, r, h)))  # fmt: skip
+            skip = person % 7  # every client misses a few sessions, some recently
+            for n, day in enumerate(session_days):
+                ids["scheduled"] += 1
+                rows[ScheduledSession].append({"id": ids["scheduled"], "profile_id": profile.id,
+                                               "programme_id": programme.id, "day_index": n % 3,
+                                               "scheduled_on": day})  # fmt: skip
+                if n % 11 == skip:
+                    continue
+                ids["performed"] += 1
+                pid, at = ids["performed"], _at(day)
+                rows[PerformedSession].append({"id": pid, "profile_id": profile.id,
+                                               "programme_id": programme.id,
+                                               "scheduled_session_id": ids["scheduled"], "plan": plan,
+                                               "status": "completed", "started_at": at,
+                                               "ended_at": at})  # fmt: skip
+                for i, (_, e, s, r, h) in enumerate(PLAN):
+                    for set_index in range(s):
+                        camera = i == 1
+                        rows[SetRecord].append({"performed_session_id": pid, "item_index": i, "exercise_id": e,
+                                                "set_index": set_index, "side": "both", "reps": r, "hold_s": h,
+                                                "rpe": 5, "pain_during": 2, "completed": True, "recorded_at": at,
+                                                "source": "camera" if camera else "manual",
+                                                "faults": [] if camera else None})  # fmt: skip
+                    rows[ExerciseResult].append({"performed_session_id": pid, "item_index": i, "exercise_id": e,
+                                                 "skipped": False, "rpe": 5, "pain_during": 2 + (n + person) % 5,
+                                                 "radiating_symptoms": False, "recorded_at": at})  # fmt: skip
+                for moment, pain in (("session_start", 2), ("session_end", 3), ("next_morning", 2)):
+                    rows[CheckIn].append({"profile_id": profile.id, "performed_session_id": pid,
+                                          "moment": moment, "pain": pain, "recorded_at": at})  # fmt: skip
+            for week in range(0, DAYS, 14):
+                rows[PsfsRating].append({"profile_id": profile.id, "activity": "bending", "rating": 3 + week // 60,
+                                         "rated_at": _at(days[week])})  # fmt: skip
         for table, batch in rows.items():
             for start in range(0, len(batch), 5000):
                 session.execute(insert(table), batch[start : start + 5000])
-    assert first is not None
-    return first
 
 
 @contextmanager
@@ -160,7 +183,20 @@ def counting(db: Database) -> Iterator[list[int]]:
         event.remove(db.engine, "before_cursor_execute", one)
 
 
-def measure(db: Database, actor: Actor, clients: int) -> None:
+def percentiles(times: list[float]) -> str:
+    times = sorted(times)
+    p99 = times[min(len(times) - 1, round(0.99 * len(times)))]
+    return f"p50 {statistics.median(times):6.1f} ms  p99 {p99:6.1f} ms"
+
+
+def clinician_actor(db: Database, n: int) -> Actor:
+    with db.unit_of_work() as session:
+        doctor = session.scalars(select(Account).where(Account.email == clinician_email(n))).one()
+        return Actor(Role.CLINICIAN, doctor.id, None, doctor.display_name)
+
+
+def measure_in_process(db: Database, actor: Actor, clients: int) -> None:
+    """One request at a time, the services without HTTP: time and SQL statements of each page."""
     catalog = load_catalog()
     with db.unit_of_work() as session:
         rows = clinic.client_rows(session, actor, today=TODAY)
@@ -180,47 +216,119 @@ def measure(db: Database, actor: Actor, clients: int) -> None:
                 with db.unit_of_work() as session:
                     work(session)
                 times.append((time.perf_counter() - started) * 1000)
-        times.sort()
-        p99 = times[min(len(times) - 1, round(0.99 * len(times)))]
-        print(f"  {name:14} p50 {statistics.median(times):6.1f} ms  p99 {p99:6.1f} ms  "
+        print(f"  in process, one at a time: {name:14} {percentiles(times)}  "
               f"{statements[0] / RUNS:.0f} SQL statements", flush=True)  # fmt: skip
 
 
-def run(url: str, clinicians: int, clients: int) -> None:
-    db = open_database(url)
-    try:
-        started = time.perf_counter()
-        actor = fill(db, clinicians, clients)
-        print(f"  filled {clinicians} x {clients} clients with {DAYS} days in {time.perf_counter() - started:.0f} s")
-        measure(db, actor, clients)
-    finally:
-        db.dispose()
+def start_server(url: str, data_dir: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
+    """``backfit web --clinic --workers N`` on ``url``'s database."""
+    env = {**os.environ, "BACKFIT_DATA_DIR": str(data_dir), "BACKFIT_DATABASE_URL": url}
+    command = [str(Path(sys.executable).with_name("backfit")), "web", "--clinic", "--port", str(port),
+               "--workers", str(workers)]  # fmt: skip
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            pass
+        if server.poll() is not None:
+            break
+        time.sleep(0.2)
+    server.kill()
+    raise RuntimeError("the clinic server did not start")
+
+
+async def clinician_user(base: str, email: str, stop_at: float, measure_from: float, think_s: float,
+                         times: dict[str, list[float]], errors: list[str]) -> None:  # fmt: skip
+    """One clinician: signs in through the form, then list, a client's page, list, ... until
+    ``stop_at``, reading each page 0 to ``2 * think_s`` seconds."""
+    async with httpx.AsyncClient(base_url=base, timeout=30) as browser:
+        token = re.search(r'name="csrf-token" content="([^"]+)"', (await browser.get("/sign-in")).text)
+        assert token is not None
+        browser.headers.update({"Origin": base, "X-CSRFToken": token.group(1)})
+        signed_in = await browser.post("/sign-in", data={"email": email, "password": PASSWORD})
+        if signed_in.status_code != 303:
+            errors.append(f"{email}: sign-in answered {signed_in.status_code}")
+            return
+        pick = random.Random(email)
+        clients: list[str] = []
+        while time.perf_counter() < stop_at:
+            for kind in ("client list", "client page"):
+                path = "/clinic" if kind == "client list" or not clients else pick.choice(clients)
+                started = time.perf_counter()
+                reply = await browser.get(path)
+                if started >= measure_from:
+                    times[kind].append((time.perf_counter() - started) * 1000)
+                if reply.status_code != 200:
+                    errors.append(f"{path}: {reply.status_code}")
+                elif path == "/clinic":
+                    clients = sorted(set(re.findall(r'href="(/clinic/clients/\d+)"', reply.text)))
+                if think_s:
+                    await asyncio.sleep(pick.uniform(0, 2 * think_s))
+
+
+async def clinicians_at_once(base: str, emails: list[str], seconds: float, think_s: float) -> tuple[
+    dict[str, list[float]], list[str]
+]:  # fmt: skip
+    """Every clinician of ``emails`` at once for ``seconds`` (after 3 s to sign in and warm up)."""
+    times: dict[str, list[float]] = defaultdict(list)
+    errors: list[str] = []
+    began = time.perf_counter()
+    stop_at, measure_from = began + 3 + seconds, began + 3
+    await asyncio.gather(*(clinician_user(base, e, stop_at, measure_from, think_s, times, errors) for e in emails))
+    return times, errors
+
+
+def measure_http(url: str, clinicians: int, seconds: float, workers: int) -> None:
+    """USERS clinicians spread over the clinic at once through a real multi-process server."""
+    emails = [clinician_email(n * clinicians // USERS) for n in range(USERS)]
+    with tempfile.TemporaryDirectory() as data_dir:
+        port = free_port()
+        server = start_server(url, Path(data_dir), port, workers)
+        try:
+            for think_s, words in ((1.0, "reading each page ~1 s"), (0.0, "no pause (saturation)")):
+                times, errors = asyncio.run(clinicians_at_once(f"http://127.0.0.1:{port}", emails, seconds, think_s))
+                for kind, page_times in sorted(times.items()):
+                    rate = len(page_times) / seconds
+                    print(f"  HTTP, {USERS} clinicians, {workers} workers, {words}: {kind:12} "
+                          f"{percentiles(page_times)}  {rate:5.1f} pages/s", flush=True)  # fmt: skip
+                print(f"  errors: {len(errors)}{' (first: ' + errors[0] + ')' if errors else ''}", flush=True)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def run(backend: str, clinicians: int, clients: int, seconds: float, workers: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp, database(backend, Path(tmp)) as url:
+        db = open_database(url)
+        try:
+            started = time.perf_counter()
+            fill(db, clinicians, clients)
+            fill_s = time.perf_counter() - started
+            print(f"  filled {clinicians} x {clients} clients with {DAYS} days in {fill_s:.0f} s", flush=True)
+            measure_in_process(db, clinician_actor(db, clinicians // 2), clients)
+        finally:
+            db.dispose()
+        measure_http(url, clinicians, seconds, workers)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clinicians", type=int, default=10)
+    parser.add_argument("--clinicians", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--backend", choices=["sqlite", "postgres"], nargs="+", default=None)
     args = parser.parse_args(argv if argv is not None else [])
-    with tempfile.TemporaryDirectory() as tmp:
-        print(f"SQLite, {args.clinicians} clinicians x {args.clients} clients:")
-        run(f"sqlite:///{Path(tmp) / 'clinic.db'}", args.clinicians, args.clients)
-    base = os.environ.get("BACKFIT_BENCH_POSTGRES_URL") or os.environ.get("BACKFIT_TEST_POSTGRES_URL")
-    if base:
-        schema = f"bench_{uuid.uuid4().hex[:8]}"
-        from sqlalchemy import create_engine
-
-        admin = create_engine(base)
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-        try:
-            print(f"PostgreSQL, {args.clinicians} clinicians x {args.clients} clients:")
-            run(url.render_as_string(hide_password=False), args.clinicians, args.clients)
-        finally:
-            with admin.begin() as connection:
-                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
+    has_postgres = bool(os.environ.get("BACKFIT_BENCH_POSTGRES_URL") or os.environ.get("BACKFIT_TEST_POSTGRES_URL"))
+    backends = args.backend or (["sqlite", "postgres"] if has_postgres else ["sqlite"])
+    if not has_postgres and "postgres" in backends:
+        sys.exit("postgres: set BACKFIT_TEST_POSTGRES_URL (scripts/test-postgres.sh start)")
+    for backend in backends:
+        print(f"{backend}, {args.clinicians} clinicians x {args.clients} clients:", flush=True)
+        run(backend, args.clinicians, args.clients, args.seconds, args.workers)
 
 
 if __name__ == "__main__":

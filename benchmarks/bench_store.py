@@ -19,21 +19,18 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-
-from sqlalchemy import create_engine, make_url, text
 
 from backfit.catalog import load_catalog
 from backfit.plan.intake import RedFlag
 from backfit.services import charts, history
 from backfit.store import open_database
 from backfit.store.database import Database
+from benchmarks.common import copy_prefix, database, replicate
 
 YEARS = 10
 START = datetime(2015, 1, 5, 7, 30, tzinfo=UTC)  # a Monday
@@ -175,55 +172,11 @@ def insert_first_person(db: Database) -> dict[str, int]:
     return {t: len(rows) for t, rows in batch.items()}
 
 
-def replicate(db: Database, people: int, counts: dict[str, int]) -> None:
-    """Copy person 0 to people 1..N-1 inside the database, shifting every id and
-    foreign key by the person's number times the table's rows per person. Rows
-    go in id order (person by person), so every index is appended to."""
-    from backfit.store.models import Base
-
-    if people < 2:
-        return
-    postgres = db.engine.dialect.name == "postgresql"
-    series = (
-        f"generate_series(1, {people - 1}) AS k(n)"
-        if postgres
-        else f"(WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < {people - 1}) "
-        "SELECT n FROM s) AS k"
-    )
-    with db.engine.begin() as connection:
-        for table in Base.metadata.sorted_tables:
-            select_list = []
-            for column in table.columns:
-                if column.name == "id":
-                    select_list.append(f"t.id + k.n * {counts[table.name]}")
-                elif column.foreign_keys:
-                    target = next(iter(column.foreign_keys)).column.table.name
-                    select_list.append(f"t.{column.name} + k.n * {counts[target]}")
-                elif table.name == "profiles" and column.name == "name":
-                    select_list.append("t.name || '-' || CAST(k.n AS TEXT)")
-                else:
-                    select_list.append(f"t.{column.name}")
-            names = ", ".join(c.name for c in table.columns)
-            connection.execute(
-                text(
-                    f"INSERT INTO {table.name} ({names}) SELECT {', '.join(select_list)} "
-                    f"FROM {series} CROSS JOIN {table.name} AS t WHERE t.id <= {counts[table.name]} "
-                    "ORDER BY k.n, t.id"
-                )
-            )
-        if postgres:
-            for table in TABLE_ORDER:
-                connection.execute(
-                    text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {counts[table] * people + 1}, false)")
-                )
-        connection.execute(text("ANALYZE"))
-
-
 def generate(db: Database, people: int) -> tuple[int, float]:
     """Fill the (empty, migrated) database; returns (rows, seconds)."""
     started = time.perf_counter()
     counts = insert_first_person(db)
-    replicate(db, people, counts)
+    replicate(db, people, counts, unique_text={"profiles.name"})
     return sum(counts.values()) * people, time.perf_counter() - started
 
 
@@ -247,35 +200,13 @@ def cli_history_seconds(url: str, profile: str) -> float:
     return best_of(3, run)
 
 
-@contextmanager
-def database(backend: str, workdir: Path) -> Iterator[str]:
-    if backend == "sqlite":
-        yield f"sqlite:///{workdir / f'bench-{uuid.uuid4().hex[:8]}.db'}"
-        return
-    base = os.environ.get("BACKFIT_BENCH_POSTGRES_URL") or os.environ["BACKFIT_TEST_POSTGRES_URL"]
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    try:
-        yield (
-            make_url(base)
-            .update_query_dict({"options": f"-csearch_path={schema}"})
-            .render_as_string(hide_password=False)
-        )
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
-
-
 def measure(backend: str, people: int, workdir: Path) -> dict[str, Any]:
     catalog = load_catalog()
     with database(backend, workdir) as url:
         db = open_database(url)
         try:
             rows, fill_s = generate(db, people)
-            profile = "person-00000" if people == 1 else f"person-00000-{people // 2}"
+            profile = copy_prefix(people // 2) + "person-00000"
             now = START + timedelta(days=365 * YEARS)
 
             def full_history() -> None:

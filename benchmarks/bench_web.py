@@ -26,8 +26,8 @@ import httpx
 from sqlalchemy import text
 
 from backfit.store import open_database
-from benchmarks.bench_store import database, generate
-from benchmarks.common import free_port
+from benchmarks.bench_store import generate
+from benchmarks.common import database, free_port
 
 ENDPOINTS = [
     ("page", "/today"),
