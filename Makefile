@@ -41,7 +41,7 @@ typecheck: $(STAMP)
 
 # The whole suite, on SQLite and on a throwaway PostgreSQL server, browser tests in Debian's Chromium.
 pytest: setup system-deps
-	scripts/test-postgres.sh run -- $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	scripts/test-postgres.sh run -- $(BIN)/pytest -n 2 --durations=30 $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 

@@ -24,8 +24,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, cast
 
-from sqlalchemy import ScalarSelect, and_, case, func, or_, select
+from sqlalchemy import BindParameter, Executable, ScalarSelect, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from backfit.plan.model import ExerciseLog, Prescription
@@ -142,6 +143,7 @@ def client_rows(session: Session, actor: Actor, *, today: date) -> list[ClientRo
     rows = {a.id: ClientRow(a.id, a.display_name, a.email, a.profile_id) for a in accounts}
     by_profile = {r.profile_id: r for r in rows.values() if r.profile_id is not None}
     if by_profile:
+        session.flush()  # the figures are read past the ORM (below): what this session changed goes first
         ids = list(by_profile)
         _adherence(session, ids, by_profile, today)
         _pain(session, ids, by_profile, today)
@@ -149,36 +151,49 @@ def client_rows(session: Session, actor: Actor, *, today: date) -> list[ClientRo
         _safety_flags(session, ids, by_profile)
         _red_pain(session, ids, by_profile, today)
         _camera_faults(session, ids, by_profile, today)
-        for profile_id, count in session.execute(
-            select(PendingProgression.profile_id, func.count())
-            .where(PendingProgression.profile_id.in_(ids), PendingProgression.outcome.is_(None))
-            .group_by(PendingProgression.profile_id)
-        ):
+        for profile_id, count in _rows(session, PENDING, ids=ids):
             by_profile[profile_id].pending = count
     return sorted(rows.values(), key=lambda r: (not r.flags, r.name.lower(), r.account_id))
+
+
+# The list's statements are built once, with parameters (``ids``: the clients' profile ids), and
+# run on the session's connection: a clinician's list is read often, and building and loading each
+# statement through the ORM cost twice the time of the database's work for it.
+IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
+
+
+def _rows(session: Session, statement: Executable, **params: object) -> list[tuple[Any, ...]]:
+    return cast("list[tuple[Any, ...]]", session.connection().execute(statement, params).all())
+
+
+SCHEDULED = select(ScheduledSession.profile_id, ScheduledSession.id, ScheduledSession.scheduled_on).where(
+    ScheduledSession.profile_id.in_(IDS),
+    ScheduledSession.scheduled_on >= bindparam("since"),
+    ScheduledSession.scheduled_on <= bindparam("today"),
+)
+FINISHED = select(
+    PerformedSession.profile_id, PerformedSession.scheduled_session_id, PerformedSession.started_at
+).where(
+    PerformedSession.profile_id.in_(IDS),
+    PerformedSession.status != "in_progress",
+    PerformedSession.started_at >= bindparam("since"),
+)
+LAST_FINISHED = (
+    select(PerformedSession.profile_id, func.max(PerformedSession.started_at))
+    .where(PerformedSession.profile_id.in_(IDS), PerformedSession.status != "in_progress")
+    .group_by(PerformedSession.profile_id)
+)
 
 
 def _adherence(session: Session, ids: list[int], rows: dict[int, ClientRow], today: date) -> None:
     long_start = today - timedelta(days=LONG_DAYS)
     recent_start = today - timedelta(days=RECENT_DAYS)
     scheduled: dict[int, list[tuple[int, date]]] = defaultdict(list)
-    for profile_id, scheduled_id, day in session.execute(
-        select(ScheduledSession.profile_id, ScheduledSession.id, ScheduledSession.scheduled_on).where(
-            ScheduledSession.profile_id.in_(ids),
-            ScheduledSession.scheduled_on >= long_start,
-            ScheduledSession.scheduled_on <= today,
-        )
-    ):
+    for profile_id, scheduled_id, day in _rows(session, SCHEDULED, ids=ids, since=long_start, today=today):
         scheduled[profile_id].append((scheduled_id, day))
     done_days: dict[int, list[date]] = defaultdict(list)
     linked: set[int] = set()
-    recent_rows = session.execute(
-        select(PerformedSession.profile_id, PerformedSession.scheduled_session_id, PerformedSession.started_at).where(
-            PerformedSession.profile_id.in_(ids),
-            PerformedSession.status != "in_progress",
-            PerformedSession.started_at >= _start_of(long_start),
-        )
-    ).all()
+    recent_rows = _rows(session, FINISHED, ids=ids, since=_start_of(long_start))
     for profile_id, link, started in recent_rows:
         done_days[profile_id].append(started.date())
         if link is not None:
@@ -192,11 +207,7 @@ def _adherence(session: Session, ids: list[int], rows: dict[int, ClientRow], tod
             latest[profile_id] = started
     older = [p for p in ids if p not in latest]
     if older:  # no session in the window: look further back (one grouped query)
-        for profile_id, last in session.execute(
-            select(PerformedSession.profile_id, func.max(PerformedSession.started_at))
-            .where(PerformedSession.profile_id.in_(older), PerformedSession.status != "in_progress")
-            .group_by(PerformedSession.profile_id)
-        ):
+        for profile_id, last in _rows(session, LAST_FINISHED, ids=older):
             if last is not None:
                 latest[profile_id] = last
     for profile_id, last in latest.items():
@@ -212,45 +223,54 @@ def _adherence(session: Session, ids: list[int], rows: dict[int, ClientRow], tod
             row.flags.append(Flag("missed", f"missed the last {MISSED_IN_A_ROW} scheduled sessions ({days})"))
 
 
+_RECENT_CHECKIN = CheckIn.recorded_at >= bindparam("recent_start")
+PAIN_MEANS = (
+    select(
+        CheckIn.profile_id,
+        func.avg(case((_RECENT_CHECKIN, CheckIn.pain))),
+        func.avg(case((_RECENT_CHECKIN, None), else_=CheckIn.pain)),
+    )
+    .where(CheckIn.profile_id.in_(IDS), CheckIn.recorded_at >= bindparam("before_start"))
+    .group_by(CheckIn.profile_id)
+)
+
+
 def _pain(session: Session, ids: list[int], rows: dict[int, ClientRow], today: date) -> None:
     recent_start = _start_of(today - timedelta(days=RECENT_DAYS - 1))
     before_start = recent_start - timedelta(days=RECENT_DAYS)
-    recent = CheckIn.recorded_at >= recent_start
-    recent_pain = case((recent, CheckIn.pain))
-    before_pain = case((recent, None), else_=CheckIn.pain)
-    for profile_id, recent_mean, before_mean in session.execute(
-        select(CheckIn.profile_id, func.avg(recent_pain), func.avg(before_pain))
-        .where(CheckIn.profile_id.in_(ids), CheckIn.recorded_at >= before_start)
-        .group_by(CheckIn.profile_id)
+    for profile_id, recent_mean, before_mean in _rows(
+        session, PAIN_MEANS, ids=ids, recent_start=recent_start, before_start=before_start
     ):
         rows[profile_id].pain = PainTrend(
             None if recent_mean is None else float(recent_mean), None if before_mean is None else float(before_mean)
         )
 
 
-def _psfs(session: Session, ids: list[int], rows: dict[int, ClientRow]) -> None:
-    """Each activity's first and latest rating (by time, then id), compared as means. The
-    database ranks the ratings: only the first and the latest of each activity come back."""
-    group = (PsfsRating.profile_id, PsfsRating.activity)
-    ranked = (
-        select(
-            PsfsRating.profile_id,
-            PsfsRating.activity,
-            PsfsRating.rating,
-            func.row_number().over(partition_by=group, order_by=(PsfsRating.rated_at, PsfsRating.id)).label("nth"),
-            func.row_number()
-            .over(partition_by=group, order_by=(PsfsRating.rated_at.desc(), PsfsRating.id.desc()))
-            .label("nth_last"),
-        )
-        .where(PsfsRating.profile_id.in_(ids))
-        .subquery()
+_PSFS_GROUP = (PsfsRating.profile_id, PsfsRating.activity)
+_PSFS_RANKED = (
+    select(
+        PsfsRating.profile_id,
+        PsfsRating.activity,
+        PsfsRating.rating,
+        func.row_number().over(partition_by=_PSFS_GROUP, order_by=(PsfsRating.rated_at, PsfsRating.id)).label("nth"),
+        func.row_number()
+        .over(partition_by=_PSFS_GROUP, order_by=(PsfsRating.rated_at.desc(), PsfsRating.id.desc()))
+        .label("nth_last"),
     )
+    .where(PsfsRating.profile_id.in_(IDS))
+    .subquery()
+)
+PSFS_ENDS = select(
+    _PSFS_RANKED.c.profile_id, _PSFS_RANKED.c.activity, _PSFS_RANKED.c.rating, _PSFS_RANKED.c.nth,
+    _PSFS_RANKED.c.nth_last,
+).where(or_(_PSFS_RANKED.c.nth == 1, _PSFS_RANKED.c.nth_last == 1))  # fmt: skip
+"""Each activity's first and latest rating only (the database ranks them)."""
+
+
+def _psfs(session: Session, ids: list[int], rows: dict[int, ClientRow]) -> None:
+    """Each activity's first and latest rating (by time, then id), compared as means."""
     ends: dict[int, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-    for profile_id, activity, rating, nth, nth_last in session.execute(
-        select(ranked.c.profile_id, ranked.c.activity, ranked.c.rating, ranked.c.nth, ranked.c.nth_last).where(
-            or_(ranked.c.nth == 1, ranked.c.nth_last == 1)
-        )
-    ):
+    for profile_id, activity, rating, nth, nth_last in _rows(session, PSFS_ENDS, ids=ids):
         if nth == 1 and nth_last > 1:  # rated more than once: its first rating
             ends[profile_id][activity]["first"] = rating
         if nth_last == 1 and nth > 1:
@@ -263,24 +283,54 @@ def _psfs(session: Session, ids: list[int], rows: dict[int, ClientRow]) -> None:
             rows[profile_id].psfs_change = latest - first
 
 
+LATEST_INTAKES = select(IntakeRecord.profile_id, IntakeRecord.red_flags, IntakeRecord.clearance_confirmed).where(
+    IntakeRecord.id.in_(
+        select(func.max(IntakeRecord.id)).where(IntakeRecord.profile_id.in_(IDS)).group_by(IntakeRecord.profile_id)
+    )
+)
+OPEN_PAUSES = (
+    select(ProgrammePause.profile_id, func.min(ProgrammePause.paused_at))
+    .where(ProgrammePause.profile_id.in_(IDS), ProgrammePause.cleared_at.is_(None))
+    .group_by(ProgrammePause.profile_id)
+)
+
+
 def _safety_flags(session: Session, ids: list[int], rows: dict[int, ClientRow]) -> None:
-    latest = select(func.max(IntakeRecord.id)).where(IntakeRecord.profile_id.in_(ids)).group_by(IntakeRecord.profile_id)
-    for profile_id, red_flags, confirmed in session.execute(
-        select(IntakeRecord.profile_id, IntakeRecord.red_flags, IntakeRecord.clearance_confirmed).where(
-            IntakeRecord.id.in_(latest)
-        )
-    ):
+    for profile_id, red_flags, confirmed in _rows(session, LATEST_INTAKES, ids=ids):
         if red_flags and not confirmed:
             words = ", ".join(str(f).replace("_", " ") for f in red_flags)
             rows[profile_id].flags.insert(0, Flag("red_flags", f"red flags awaiting your clearance: {words}"))
-    for profile_id, paused_at in session.execute(
-        select(ProgrammePause.profile_id, func.min(ProgrammePause.paused_at))
-        .where(ProgrammePause.profile_id.in_(ids), ProgrammePause.cleared_at.is_(None))
-        .group_by(ProgrammePause.profile_id)
-    ):
+    for profile_id, paused_at in _rows(session, OPEN_PAUSES, ids=ids):
         rows[profile_id].flags.append(
             Flag("radiating", f"radiating symptoms: programme paused since {paused_at:%d %b}, awaiting your clearance")
         )
+
+
+def _pain_at(moment: str) -> ScalarSelect[int]:
+    """A session's latest check-in of ``moment`` (in a query over performed sessions)."""
+    return (
+        select(CheckIn.pain)
+        .where(CheckIn.performed_session_id == PerformedSession.id, CheckIn.moment == moment)
+        .order_by(CheckIn.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+_RECENT_SESSIONS = and_(PerformedSession.profile_id.in_(IDS), PerformedSession.started_at >= bindparam("since"))
+SESSION_PAINS = (
+    select(
+        PerformedSession.profile_id,
+        PerformedSession.started_at,
+        func.max(ExerciseResult.pain_during),
+        _pain_at("session_start"),
+        _pain_at("next_morning"),
+    )
+    .join(PerformedSession, PerformedSession.id == ExerciseResult.performed_session_id)
+    .where(_RECENT_SESSIONS, ExerciseResult.skipped.is_(False), ExerciseResult.pain_during.is_not(None))
+    .group_by(PerformedSession.profile_id, PerformedSession.id, PerformedSession.started_at)
+)
+"""Each recent session's worst pain during an exercise, with its pain before and next morning."""
 
 
 def _red_pain(session: Session, ids: list[int], rows: dict[int, ClientRow], today: date) -> None:
@@ -288,29 +338,8 @@ def _red_pain(session: Session, ids: list[int], rows: dict[int, ClientRow], toda
     and next morning (:func:`session_pain_zone`), over sessions of the last 14 days."""
     rules = default_progression_rules()
     since = _start_of(today - timedelta(days=RECENT_DAYS - 1))
-    recent = and_(PerformedSession.profile_id.in_(ids), PerformedSession.started_at >= since)
-    def pain_at(moment: str) -> ScalarSelect[int]:  # the session's latest check-in of that moment
-        return (
-            select(CheckIn.pain)
-            .where(CheckIn.performed_session_id == PerformedSession.id, CheckIn.moment == moment)
-            .order_by(CheckIn.id.desc())
-            .limit(1)
-            .scalar_subquery()
-        )
-
     worst: dict[int, tuple[date, str]] = {}
-    for profile_id, started, during, before, next_morning in session.execute(
-        select(
-            PerformedSession.profile_id,
-            PerformedSession.started_at,
-            func.max(ExerciseResult.pain_during),
-            pain_at("session_start"),
-            pain_at("next_morning"),
-        )
-        .join(PerformedSession, PerformedSession.id == ExerciseResult.performed_session_id)
-        .where(recent, ExerciseResult.skipped.is_(False), ExerciseResult.pain_during.is_not(None))
-        .group_by(PerformedSession.profile_id, PerformedSession.id, PerformedSession.started_at)
-    ):
+    for profile_id, started, during, before, next_morning in _rows(session, SESSION_PAINS, ids=ids, since=since):
         log = ExerciseLog(  # the session's worst exercise: the zone grows with the pain during
             day=started.date(),
             prescription=ANY_EXERCISE,
@@ -327,19 +356,21 @@ def _red_pain(session: Session, ids: list[int], rows: dict[int, ClientRow], toda
         rows[profile_id].flags.append(Flag("red_pain", f"red pain response on {day:%a %d %b}: {why}"))
 
 
+FAULTY_CAMERA_SETS = (
+    select(PerformedSession.profile_id, SetRecord.faults)
+    .join(PerformedSession, PerformedSession.id == SetRecord.performed_session_id)
+    .where(
+        _RECENT_SESSIONS,
+        SetRecord.source == "camera",
+        func.json_array_length(SetRecord.faults) > 0,  # sets with a fault (a clean set stores [])
+    )
+)
+
+
 def _camera_faults(session: Session, ids: list[int], rows: dict[int, ClientRow], today: date) -> None:
     since = _start_of(today - timedelta(days=RECENT_DAYS - 1))
     sets_with: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for profile_id, faults in session.execute(
-        select(PerformedSession.profile_id, SetRecord.faults)
-        .join(PerformedSession, PerformedSession.id == SetRecord.performed_session_id)
-        .where(
-            PerformedSession.profile_id.in_(ids),
-            PerformedSession.started_at >= since,
-            SetRecord.source == "camera",
-            func.json_array_length(SetRecord.faults) > 0,  # sets with a fault (a clean set stores [])
-        )
-    ):
+    for profile_id, faults in _rows(session, FAULTY_CAMERA_SETS, ids=ids, since=since):
         for text in {f.text for f in stored_faults(faults)}:
             sets_with[profile_id][text] += 1
     for profile_id, counts in sets_with.items():
@@ -347,6 +378,13 @@ def _camera_faults(session: Session, ids: list[int], rows: dict[int, ClientRow],
         if repeated:
             n, text = repeated[-1]
             rows[profile_id].flags.append(Flag("camera_fault", f"camera saw the same fault in {n} sets: {text}"))
+
+
+PENDING = (
+    select(PendingProgression.profile_id, func.count())
+    .where(PendingProgression.profile_id.in_(IDS), PendingProgression.outcome.is_(None))
+    .group_by(PendingProgression.profile_id)
+)
 
 
 CSV_COLUMNS = (
