@@ -223,6 +223,28 @@ def test_a_held_step_is_never_passed_while_the_dose_grows(db: Database, data: f.
         assert any(s > held[k] for k, s in steps(session, people, "ben", data).items() if k in held)  # ben climbed
 
 
+def test_a_held_step_outlives_the_clients_new_intake(db: Database, data: f.TestData, people: f.Clinic) -> None:
+    """The client answers the intake again (fewer minutes a session): the programme is rebuilt,
+    its doses carried over, and the clinician's holds with them; the coach still never climbs past."""
+    ana = people.clients["ana"].profile_id or 0
+    with db.unit_of_work() as session:
+        name = people.profile_name(session, "ana")
+        held = steps(session, people, "ana", data)
+        for key in held:
+            prescribing.hold_step(
+                session, people.first, ana, key=key, hold=True, reason=REASON, catalog=data.catalog, now=f.START
+            )
+        profiles.save_intake(
+            session, f.intake(minutes_per_session=25), catalog=data.catalog, rules=data.rules, now=f.START, name=name
+        )
+        kept = {k: r.max_step for k, r in repo.prescriptions(session, repo.active_programme(session, ana).id).items()}
+        assert {k: kept[k] for k in held if k in kept} == {k: held[k] for k in held if k in kept}
+        assert any(k in kept for k in held)
+        good_weeks(session, data, name)
+        after = steps(session, people, "ana", data)
+        assert all(after[k] <= held[k] for k in held if k in after)
+
+
 def test_steps_up_wait_for_approval_and_red_pain_does_not(db: Database, data: f.TestData, people: f.Clinic) -> None:
     ana = people.clients["ana"].profile_id or 0
     with db.unit_of_work() as session:

@@ -168,7 +168,8 @@ def store_programme(
 ) -> ProgrammeRecord:
     """Build the programme for ``intake`` and store it with its prescriptions and
     schedule; ``carried``: (slot, family) -> the previous programme's item whose
-    dose and stop carry over (when the person has its equipment)."""
+    dose, stop and clinician's hold on its ladder step carry over (when the person
+    has its equipment)."""
     programme = build_programme(intake, catalog, rules)
     days: list[dict[str, Any]] = []
     first: dict[str, Prescription] = {}
@@ -198,11 +199,13 @@ def store_programme(
     session.flush()
     owned = frozenset(intake.equipment)
     state: dict[str, ItemState] = {}
+    held: dict[str, int | None] = {}
     for key, p in first.items():
         old = (carried or {}).get((key.split("/")[0], catalog[p.exercise_id].ladder.family.value))
         kept = catalog.get(old.exercise_id) if old is not None else None
         if old is not None and kept is not None and kept.needs <= owned:
             state[key] = ItemState(prescription_of(old), stopped=old.stopped)
+            held[key] = old.max_step
         else:
             state[key] = ItemState(p)
     week = WeekPlan(
@@ -212,7 +215,11 @@ def store_programme(
         state[key] = change.after
     for key, item in state.items():
         current = CurrentPrescription(
-            programme_id=row.id, key=key, stopped=item.stopped, **prescription_to_dict(item.prescription)
+            programme_id=row.id,
+            key=key,
+            stopped=item.stopped,
+            max_step=held.get(key),
+            **prescription_to_dict(item.prescription),
         )
         current.updated_at = now
         session.add(current)
