@@ -1,7 +1,7 @@
 """Clinician workspace benchmark: the client list and the client page, among 1,000 clinicians
 with 20 clients each, every client with a year of thrice-weekly sessions (sets, answers,
-check-ins, PSFS, decisions), on SQLite and on PostgreSQL when BACKFIT_TEST_POSTGRES_URL (or
-BACKFIT_BENCH_POSTGRES_URL) is set.
+check-ins, PSFS, decisions), on PostgreSQL (BACKFIT_TEST_POSTGRES_URL or BACKFIT_BENCH_POSTGRES_URL;
+``make bench`` starts one), or on SQLite (``--backend sqlite``, the default without PostgreSQL).
 
 Two measures:
 - in process, one request at a time: p50/p99 of each page's service work and its SQL statements
@@ -13,7 +13,7 @@ Two measures:
   all (a closed loop, 16 requests always in flight: the server's saturation, where latency is
   queueing). The load generator shares the 2 cores with the server and the database.
 
-    python -m benchmarks clinic                           # 1,000 x 20 (about 46 million rows)
+    make bench BENCH=clinic        # PostgreSQL, 1,000 x 20 (46 million rows, 12 GB; 30 min to fill)
     python -m benchmarks.bench_clinic --clinicians 50 --backend sqlite
 
 The first clinician's clients are written through the models; the other clinicians are copies
@@ -323,7 +323,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--backend", choices=["sqlite", "postgres"], nargs="+", default=None)
     args = parser.parse_args(argv if argv is not None else [])
     has_postgres = bool(os.environ.get("BACKFIT_BENCH_POSTGRES_URL") or os.environ.get("BACKFIT_TEST_POSTGRES_URL"))
-    backends = args.backend or (["sqlite", "postgres"] if has_postgres else ["sqlite"])
+    backends = args.backend or (["postgres"] if has_postgres else ["sqlite"])  # a clinic's database: PostgreSQL
     if not has_postgres and "postgres" in backends:
         sys.exit("postgres: set BACKFIT_TEST_POSTGRES_URL (scripts/test-postgres.sh start)")
     for backend in backends:
