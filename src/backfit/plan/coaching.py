@@ -21,8 +21,10 @@ from backfit.plan.rules import DoseCaps, ProgressionRules, default_dose_caps, de
 POSITION_ORDER = (Position.supine, Position.prone, Position.kneeling, Position.half_kneeling, Position.standing)
 RADIATING_PAUSE = (
     "Pain spreading below the knee, numbness or tingling was reported: the programme is paused. "
-    "Please ask a doctor or physiotherapist; start again once you confirm that they have advised you."
+    "Please ask a doctor or physiotherapist; it stays paused until their advice is recorded."
 )
+"""Shown and stored with the pause. Who records the advice (the person, or a clinic client's
+clinician) is said where it is recorded: the words hold for both."""
 
 
 EVERYTHING_STOPPED = (
