@@ -4,8 +4,10 @@ profile's job not readable, and a job whose worker died retried and then failed 
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +16,7 @@ from sqlalchemy import update
 
 from backfit.services import jobs
 from backfit.store.models import BackgroundJob
+from tests.material import DATA, require
 
 
 def wait_done(client: TestClient, job_id: int, timeout_s: float = 60) -> dict[str, Any]:
@@ -95,3 +98,62 @@ def test_a_job_whose_worker_died_is_retried_then_failed_in_words(onboarded: Test
             reply = onboarded.get(f"/api/jobs/{job.id}/result")
             assert reply.status_code == 409
             assert "failed" in reply.json()["detail"]
+
+
+@pytest.mark.slow
+def test_a_real_video_uploaded_for_review_is_analysed_by_the_pose_model(onboarded: TestClient) -> None:
+    """The real clip (tests/data/manifest.json: one bridge with a 1.6 s hold) uploaded as the /review
+    page sends it; the background job runs the real pose model and keeps no video."""
+    truth = json.loads((DATA / "manifest.json").read_text())["clips"][0]
+    video = require(DATA / truth["video"])
+    reply = onboarded.post(
+        "/api/videos",
+        files={"video": (video.name, video.read_bytes(), "video/mp4")},
+        data={"exercise_id": truth["exercise"]},
+    )
+    assert reply.status_code == 202, reply.text
+    job = wait_done(onboarded, reply.json()["id"], timeout_s=180)
+    assert job["state"] == "succeeded", job
+    report = onboarded.get(f"/api/jobs/{job['id']}/result").json()
+    assert report["exercise_id"] == truth["exercise"]
+    assert len(report["repetitions"]) == truth["reps"]
+    assert [h["duration"] for h in report["holds"]] == pytest.approx(truth["holds_s"], abs=0.35)
+    assert uploads_left(onboarded) == [], "the uploaded video is deleted once analysed"
+
+
+def uploads_left(client: TestClient) -> list[Path]:
+    folder = client.app.state.backfit.settings.data_dir / "uploads"  # type: ignore[attr-defined]
+    return [p for p in folder.rglob("*") if p.is_file()]
+
+
+def test_a_video_that_cannot_be_analysed_fails_in_words_and_is_not_kept(onboarded: TestClient) -> None:
+    broken = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 4096  # an MP4's first bytes, then nothing playable
+    reply = onboarded.post(
+        "/api/videos", files={"video": ("broken.mp4", broken, "video/mp4")}, data={"exercise_id": "hip-bridge"}
+    )
+    assert reply.status_code == 202, reply.text
+    job = wait_done(onboarded, reply.json()["id"], timeout_s=120)
+    assert job["state"] == "failed", job
+    assert "could not be analysed" in job["error"]
+    assert uploads_left(onboarded) == []
+
+
+def test_a_video_whose_workers_all_died_is_not_kept(onboarded: TestClient) -> None:
+    state = onboarded.app.state.backfit  # type: ignore[attr-defined]
+    ctx = state.job_context()
+    ctx.uploads.mkdir(parents=True, exist_ok=True)
+    (ctx.uploads / "left.mp4").write_bytes(b"a video a dead worker was analysing")
+    with state.unit_of_work() as session:
+        job = jobs.enqueue(
+            session, "default", jobs.JobKind.video_analysis, {"file": "left.mp4", "exercise_id": "hip-bridge"},
+            state.now(),
+        )  # fmt: skip
+        session.execute(
+            update(BackgroundJob)
+            .where(BackgroundJob.id == job.id)
+            .values(state="running", attempts=jobs.MAX_ATTEMPTS, heartbeat_at=state.now() - timedelta(hours=1))
+        )
+    assert jobs.recover(ctx) == []
+    with state.unit_of_work() as session:
+        assert jobs.read_job(session, "default", job.id).state == "failed"
+    assert uploads_left(onboarded) == []

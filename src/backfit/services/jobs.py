@@ -188,10 +188,11 @@ def _video_analysis(ctx: JobContext, profile: str, params: dict[str, Any]) -> tu
         result = analyze_video(path, exercise)
     except (VideoInputError, NotAnalyzableError) as exc:
         raise JobFailed(f"the video could not be analysed: {exc}") from exc
+    finally:  # analysed or not, the video is not kept (a worker that dies leaves it for the retry)
+        path.unlink(missing_ok=True)
     body = report_json(result.report)
     if result.problem is not None:
         body["problem"] = str(result.problem)
-    path.unlink(missing_ok=True)  # analysed: the video is not kept
     return "application/json", json.dumps(body, default=str).encode()
 
 
@@ -266,6 +267,13 @@ def execute(ctx: JobContext, job_id: int) -> None:
         beat.join()
 
 
+def _forget_upload(ctx: JobContext, row: BackgroundJob) -> None:
+    """Delete the uploaded video of a job that will not run again."""
+    name = (row.params or {}).get("file")
+    if row.kind == JobKind.video_analysis.value and isinstance(name, str) and "/" not in name:
+        (ctx.uploads / name).unlink(missing_ok=True)
+
+
 def recover(ctx: JobContext, stall_s: float = STALL_S) -> list[int]:
     """Jobs whose worker stopped beating: queued again (their ids returned, to submit) while attempts are
     left, otherwise failed with the reason in words."""
@@ -284,6 +292,7 @@ def recover(ctx: JobContext, stall_s: float = STALL_S) -> list[int]:
                 again.append(row.id)
             else:
                 row.state = JobState.failed.value
+                _forget_upload(ctx, row)
                 row.error = (
                     f"the worker running this job stopped {row.attempts} times before finishing it; "
                     "try again, and if it keeps failing the file may be too large to analyse"
