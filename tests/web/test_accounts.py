@@ -238,3 +238,21 @@ def test_wrong_passwords_sent_at_once_are_checked_no_more_often_than_the_limit(a
     checked = sum("wrong email or password" in a.text for a in answers_)
     assert checked <= accounts.MAX_FAILURES_PER_EMAIL
     assert tries - checked == sum("too many wrong passwords" in a.text for a in answers_)
+
+
+def test_a_link_used_twice_at_once_sets_one_password(app: Any, browser: PageClient) -> None:
+    """Two browsers sending the same link's form together: one sets the password, the other is told
+    the link is used (the check that it is unused and the marking as used are one step)."""
+    with app.state.backfit.unit_of_work() as session:
+        clinician = Actor.of(accounts.require_account(session, "one@clinic.test"))
+        link = accounts.issue_link(session, clinician, "k1@clinic.test", purpose="reset", now=utc_now())
+    browser._token = page_token(browser)
+    tries = 6
+
+    def redeem(i: int) -> Any:
+        password = f"new password number {i}"
+        return browser.post(link.path, data={"password": password, "again": password}, follow_redirects=False)
+
+    with ThreadPoolExecutor(tries) as pool:
+        statuses = sorted(r.status_code for r in pool.map(redeem, range(tries)))
+    assert statuses == [303] + [404] * (tries - 1)

@@ -256,11 +256,14 @@ def link_account(session: Session, token: str, *, now: datetime) -> tuple[OneTim
     return link, account
 
 
+USED_LINK = "this link has been used or has expired: ask your clinician for a new one"
+
+
 def pending_link(session: Session, token: str, *, now: datetime) -> OneTimeLink:
     """The unused, unexpired link of ``token`` (NotFound in words otherwise)."""
     link = session.scalars(select(OneTimeLink).where(OneTimeLink.token_hash == token_hash(token))).one_or_none()
     if link is None or link.used_at is not None or link.expires_at <= now:
-        raise NotFound("this link has been used or has expired: ask your clinician for a new one")
+        raise NotFound(USED_LINK)
     return link
 
 
@@ -272,8 +275,14 @@ def redeem_link(session: Session, token: str, *, password: str, now: datetime) -
     account = session.get(Account, link.account_id)
     if account is None or account.disabled_at is not None:
         raise NotFound("this account is disabled: ask your clinic")
-    account.password_hash = _hasher().hash(password)
-    link.used_at = now
+    hashed = _hasher().hash(password)
+    # marked used only if still unused, in one statement: of the same link sent twice at once, one wins
+    claimed = session.execute(
+        update(OneTimeLink).where(OneTimeLink.id == link.id, OneTimeLink.used_at.is_(None)).values(used_at=now)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise NotFound(USED_LINK)
+    account.password_hash = hashed
     revoke_sessions(session, account.id, now)
     return account
 
