@@ -20,7 +20,7 @@ from backfit.store.models import SignInSession
 from backfit.web import create_app
 from backfit.web.auth import SESSION_COOKIE
 from tests.web.clinic import PASSWORD, add, clinic_app, sign_in, signed_in
-from tests.web.conftest import PageClient, answers, page_token
+from tests.web.conftest import CSRF_META, PageClient, answers, page_token
 
 
 @pytest.fixture
@@ -256,3 +256,24 @@ def test_a_link_used_twice_at_once_sets_one_password(app: Any, browser: PageClie
     with ThreadPoolExecutor(tries) as pool:
         statuses = sorted(r.status_code for r in pool.map(redeem, range(tries)))
     assert statuses == [303] + [404] * (tries - 1)
+
+
+def test_behind_https_both_cookies_are_secure(app: Any) -> None:
+    """Served through HTTPS (a reverse proxy that says so), neither the sign-in cookie nor the CSRF
+    cookie may ever travel over plain HTTP."""
+    with TestClient(app, base_url="https://127.0.0.1:8765") as tls:
+        page = tls.get("/sign-in")
+        token = CSRF_META.search(page.text)
+        assert token is not None
+        csrf_cookie = page.headers["set-cookie"]
+        assert csrf_cookie.startswith("csrftoken=")
+        signed = tls.post(
+            "/sign-in",
+            data={"email": "k1@clinic.test", "password": PASSWORD},
+            headers={"Origin": "https://127.0.0.1:8765", "X-CSRFToken": token.group(1)},
+            follow_redirects=False,
+        )
+    assert signed.status_code == 303
+    for cookie in (csrf_cookie, signed.headers["set-cookie"]):
+        assert "; Secure" in cookie, cookie
+        assert "HttpOnly" in cookie, cookie

@@ -356,15 +356,17 @@ async def multipart_token_as_header(scope: Scope, receive: Receive) -> tuple[Sco
 
 
 def with_headers(scope: Scope, send: Send) -> Send:
-    """``send`` that adds the security headers, ``no-store`` (not to static files) and HttpOnly on the CSRF cookie."""
+    """``send`` that adds the security headers, ``no-store`` (not to static files) and HttpOnly on the CSRF
+    cookie (and Secure when served through HTTPS, as the sign-in cookie is)."""
     static = scope["path"].startswith("/static/")
+    flags = b"; HttpOnly" + (b"; Secure" if scope.get("scheme") in ("https", "wss") else b"")
 
     async def wrapped(message: Message) -> None:
         if message["type"] == "http.response.start":
             headers: list[tuple[bytes, bytes]] = []
             for key, value in message.get("headers") or ():
                 if key.lower() == b"set-cookie" and value.startswith(CSRF_COOKIE.encode() + b"="):
-                    value += b"; HttpOnly"
+                    value += flags
                 headers.append((key.lower(), value))
             names = {key for key, _ in headers}
             for name, value in SECURITY_HEADERS.items():
