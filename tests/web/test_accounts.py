@@ -5,6 +5,7 @@ staying password-free until it has accounts."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -19,7 +20,7 @@ from backfit.store.models import SignInSession
 from backfit.web import create_app
 from backfit.web.auth import SESSION_COOKIE
 from tests.web.clinic import PASSWORD, add, clinic_app, sign_in, signed_in
-from tests.web.conftest import PageClient, answers
+from tests.web.conftest import CSRF_META, PageClient, answers, page_token
 
 
 @pytest.fixture
@@ -94,12 +95,12 @@ def test_the_lock_is_counted_in_the_database_so_every_worker_sees_it(app: Any, s
 
 def test_the_lock_ages_out(app: Any) -> None:
     now = utc_now()
-    with app.state.backfit.unit_of_work() as session:
-        for _ in range(accounts.MAX_FAILURES_PER_EMAIL):
-            accounts.sign_in(session, email="k1@clinic.test", password="nope nope nope", address="a", now=now)
-    with app.state.backfit.unit_of_work() as session:
-        later = now + accounts.RATE_WINDOW + timedelta(seconds=1)
-        assert accounts.sign_in(session, email="k1@clinic.test", password=PASSWORD, address="a", now=later).token
+    work = app.state.backfit.unit_of_work
+    for _ in range(accounts.MAX_FAILURES_PER_EMAIL):
+        accounts.sign_in(work, email="k1@clinic.test", password="nope nope nope", address="a", now=now)
+    assert not accounts.sign_in(work, email="k1@clinic.test", password=PASSWORD, address="a", now=now).token
+    later = now + accounts.RATE_WINDOW + timedelta(seconds=1)
+    assert accounts.sign_in(work, email="k1@clinic.test", password=PASSWORD, address="a", now=later).token
 
 
 def test_sign_out_revokes_the_session_on_the_server(browser: PageClient) -> None:
@@ -224,3 +225,55 @@ def test_raw_requests_without_the_page_token_are_still_refused(app: Any) -> None
     with TestClient(app, base_url="http://127.0.0.1:8765") as raw:
         response = raw.post("/sign-in", data={"email": "k1@clinic.test", "password": PASSWORD})
         assert response.status_code == 403
+
+
+def test_wrong_passwords_sent_at_once_are_checked_no_more_often_than_the_limit(app: Any, browser: PageClient) -> None:
+    """An attacker does not wait for one answer before the next try: tries sent together must
+    not all pass the rate check before any of them is counted."""
+    tries = 4 * accounts.MAX_FAILURES_PER_EMAIL
+    browser._token = page_token(browser)  # the token and cookie once, before the threads share the client
+    with ThreadPoolExecutor(tries) as pool:
+        answers_ = list(pool.map(lambda i: sign_in(browser, "k1@clinic.test", f"wrong password {i:02d}"), range(tries)))
+    assert {a.status_code for a in answers_} == {401}
+    checked = sum("wrong email or password" in a.text for a in answers_)
+    assert checked <= accounts.MAX_FAILURES_PER_EMAIL
+    assert tries - checked == sum("too many wrong passwords" in a.text for a in answers_)
+
+
+def test_a_link_used_twice_at_once_sets_one_password(app: Any, browser: PageClient) -> None:
+    """Two browsers sending the same link's form together: one sets the password, the other is told
+    the link is used (the check that it is unused and the marking as used are one step)."""
+    with app.state.backfit.unit_of_work() as session:
+        clinician = Actor.of(accounts.require_account(session, "one@clinic.test"))
+        link = accounts.issue_link(session, clinician, "k1@clinic.test", purpose="reset", now=utc_now())
+    browser._token = page_token(browser)
+    tries = 6
+
+    def redeem(i: int) -> Any:
+        password = f"new password number {i}"
+        return browser.post(link.path, data={"password": password, "again": password}, follow_redirects=False)
+
+    with ThreadPoolExecutor(tries) as pool:
+        statuses = sorted(r.status_code for r in pool.map(redeem, range(tries)))
+    assert statuses == [303] + [404] * (tries - 1)
+
+
+def test_behind_https_both_cookies_are_secure(app: Any) -> None:
+    """Served through HTTPS (a reverse proxy that says so), neither the sign-in cookie nor the CSRF
+    cookie may ever travel over plain HTTP."""
+    with TestClient(app, base_url="https://127.0.0.1:8765") as tls:
+        page = tls.get("/sign-in")
+        token = CSRF_META.search(page.text)
+        assert token is not None
+        csrf_cookie = page.headers["set-cookie"]
+        assert csrf_cookie.startswith("csrftoken=")
+        signed = tls.post(
+            "/sign-in",
+            data={"email": "k1@clinic.test", "password": PASSWORD},
+            headers={"Origin": "https://127.0.0.1:8765", "X-CSRFToken": token.group(1)},
+            follow_redirects=False,
+        )
+    assert signed.status_code == 303
+    for cookie in (csrf_cookie, signed.headers["set-cookie"]):
+        assert "; Secure" in cookie, cookie
+        assert "HttpOnly" in cookie, cookie

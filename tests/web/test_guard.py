@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import anyio
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
@@ -14,7 +15,7 @@ from starlette.routing import Mount, WebSocketRoute
 
 from backfit.settings import Settings
 from backfit.web import create_app
-from backfit.web.security import SECURITY_HEADERS, UPLOAD_PATHS
+from backfit.web.security import DEFAULT_BODY_BYTES, MAX_BACKUP_BYTES, MIB, SECURITY_HEADERS, UPLOAD_PATHS
 from tests.web.conftest import ORIGIN, PageClient, answers, page_token
 
 UNSAFE = {
@@ -286,3 +287,51 @@ def test_every_websocket_refuses_a_handshake_from_another_origin(
         ):
             pass
     assert refused.value.code == 1008
+
+
+async def post_counting(app: Any, path: str, headers: dict[str, str], chunks: int) -> tuple[int, int]:
+    """POST ``chunks`` MiB to ``app`` as a server would hand them over, one at a time: the
+    answer's status and how many bytes the app took before it answered."""
+    taken = 0
+    status = 0
+
+    async def receive() -> dict[str, Any]:
+        nonlocal taken
+        if status or taken >= chunks * MIB:
+            return {"type": "http.disconnect"}
+        taken += MIB
+        return {"type": "http.request", "body": b"x" * MIB, "more_body": taken < chunks * MIB}
+
+    async def send(message: dict[str, Any]) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = message["status"]
+
+    raw_headers = [(b"host", b"127.0.0.1:8765"), *((k.lower().encode(), v.encode()) for k, v in headers.items())]
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+        "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "", "headers": raw_headers,
+        "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8765),
+    }  # fmt: skip
+    await app(scope, receive, send)
+    return status, taken
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        pytest.param("/api/import", "application/json", id="backup-json"),
+        pytest.param("/settings/import", "application/x-www-form-urlencoded", id="form-to-upload-route"),
+        pytest.param("/api/videos", "multipart/form-data; boundary=x", id="video-upload"),
+    ],
+)
+def test_a_large_body_from_nobody_is_not_held_in_memory(raw: TestClient, path: str, kind: str) -> None:
+    """No cookie, no token: a body sent without its length (chunked), or as a form the CSRF check
+    reads whole, is held only up to the usual 256 KB, not up to the upload routes' 64 MB: else
+    a few such requests fill the server's memory before anyone has signed in."""
+    headers = {"Content-Type": kind}
+    if kind.startswith("application/x-www-form-urlencoded"):
+        headers["Content-Length"] = str(MAX_BACKUP_BYTES - MIB)
+    status, taken = anyio.run(post_counting, raw.app, path, headers, MAX_BACKUP_BYTES // MIB - 1)
+    assert taken <= DEFAULT_BODY_BYTES + MIB
+    assert status in (411, 413)

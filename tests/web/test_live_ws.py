@@ -18,8 +18,11 @@ from backfit.pose import analyze_sequence
 from backfit.pose.synthetic import bridge
 from backfit.services import recording_codec as codec
 from backfit.services.live import LiveStreams
+from backfit.services.policy import Role
+from backfit.settings import Settings
 from backfit.web import live_wire
 from backfit.web.live import MAX_MESSAGE_BYTES, NOT_FOLLOWABLE
+from tests.web.clinic import add, clinic_app, signed_in
 from tests.web.conftest import answers
 
 BRIDGE = bridge(reps=3, hold_s=2.0)  # 30 frames/s, side view
@@ -358,3 +361,25 @@ def test_a_finished_session_cannot_be_followed(client: TestClient, camera_item: 
     with client.websocket_connect(url(*camera_item)) as socket:
         reply = socket.receive_json()
     assert reply == {"type": "error", "detail": NOT_FOLLOWABLE, "fatal": True}
+
+
+def test_a_practice_stream_is_its_signed_in_persons_own(settings: Settings) -> None:
+    """In a clinic, another account that sends the same stream id gets a practice of its own: it
+    neither sees nor feeds someone else's set."""
+    app = clinic_app(settings)
+    add(app, "one@clinic.test", Role.CLINICIAN)
+    add(app, "two@clinic.test", Role.CLINICIAN)
+    one, two = signed_in(app, "one@clinic.test"), signed_in(app, "two@clinic.test")
+    try:
+        with one.websocket_connect("/ws/practise/hip-bridge?stream=same") as mine:
+            assert not mine.receive_json()["resumed"]
+            stream(mine, range(len(BRIDGE.times) // 2))
+        with two.websocket_connect("/ws/practise/hip-bridge?stream=same") as theirs:
+            hello = theirs.receive_json()
+            assert not hello["resumed"]
+            assert hello["last_seq"] == -1
+        with one.websocket_connect("/ws/practise/hip-bridge?stream=same") as mine_again:
+            assert mine_again.receive_json()["resumed"]  # the person's own practice still resumes
+    finally:
+        one.__exit__(None, None, None)
+        two.__exit__(None, None, None)

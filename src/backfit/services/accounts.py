@@ -16,10 +16,11 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from pwdlib import PasswordHash
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from backfit.services.policy import ACCOUNT_ROLES, Actor, Forbidden, Role, require_account_manager
+from backfit.store.database import UnitOfWork
 from backfit.store.errors import NotFound
 from backfit.store.models import Account, OneTimeLink, Profile, SignInAttempt, SignInSession
 
@@ -255,11 +256,14 @@ def link_account(session: Session, token: str, *, now: datetime) -> tuple[OneTim
     return link, account
 
 
+USED_LINK = "this link has been used or has expired: ask your clinician for a new one"
+
+
 def pending_link(session: Session, token: str, *, now: datetime) -> OneTimeLink:
     """The unused, unexpired link of ``token`` (NotFound in words otherwise)."""
     link = session.scalars(select(OneTimeLink).where(OneTimeLink.token_hash == token_hash(token))).one_or_none()
     if link is None or link.used_at is not None or link.expires_at <= now:
-        raise NotFound("this link has been used or has expired: ask your clinician for a new one")
+        raise NotFound(USED_LINK)
     return link
 
 
@@ -271,8 +275,14 @@ def redeem_link(session: Session, token: str, *, password: str, now: datetime) -
     account = session.get(Account, link.account_id)
     if account is None or account.disabled_at is not None:
         raise NotFound("this account is disabled: ask your clinic")
-    account.password_hash = _hasher().hash(password)
-    link.used_at = now
+    hashed = _hasher().hash(password)
+    # marked used only if still unused, in one statement: of the same link sent twice at once, one wins
+    claimed = session.execute(
+        update(OneTimeLink).where(OneTimeLink.id == link.id, OneTimeLink.used_at.is_(None)).values(used_at=now)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise NotFound(USED_LINK)
+    account.password_hash = hashed
     revoke_sessions(session, account.id, now)
     return account
 
@@ -296,47 +306,61 @@ class SignInOutcome:
 
 
 WRONG = "wrong email or password"
+TOO_MANY = (
+    f"too many wrong passwords: wait {int(RATE_WINDOW.total_seconds() // 60)} minutes, "
+    "or ask your clinic for a password reset link"
+)
 
 
-def sign_in(session: Session, *, email: str, password: str, address: str, now: datetime) -> SignInOutcome:
+def sign_in(unit_of_work: UnitOfWork, *, email: str, password: str, address: str, now: datetime) -> SignInOutcome:
     """Check an email and password; a new sign-in session's token when right. Too many
     failures for this email or from this address in 15 minutes refuse every try until they
-    age out (counted in the database: every worker process sees the same count)."""
+    age out (counted in the database: every worker process sees the same count).
+
+    Three transactions: the try is stored first, as a failure, and committed; only then are
+    the failures counted (this one included) and the password checked; then the try is marked
+    right and the session made. Tries sent at once thus count each other: however many arrive
+    together, at most :data:`MAX_FAILURES_PER_EMAIL` of them have their password checked."""
     try:
         cleaned = normal_email(email)
     except AccountError:
         return SignInOutcome(refusal=WRONG)
-    too_many = (
-        _recent_failures(session, SignInAttempt.email, cleaned, now) >= MAX_FAILURES_PER_EMAIL
-        or _recent_failures(session, SignInAttempt.address, address, now) >= MAX_FAILURES_PER_ADDRESS
-    )
-    if too_many:
-        minutes = int(RATE_WINDOW.total_seconds() // 60)
-        return SignInOutcome(
-            refusal=f"too many wrong passwords: wait {minutes} minutes, or ask your clinic for a password reset link"
+    with unit_of_work() as session:
+        attempt = SignInAttempt(email=cleaned, address=address[:64], succeeded=False, at=now)
+        session.add(attempt)
+        session.flush()
+        attempt_id = attempt.id
+    with unit_of_work() as session:
+        too_many = (
+            _recent_failures(session, SignInAttempt.email, cleaned, now) > MAX_FAILURES_PER_EMAIL
+            or _recent_failures(session, SignInAttempt.address, address[:64], now) > MAX_FAILURES_PER_ADDRESS
         )
-    account = session.scalars(select(Account).where(Account.email == cleaned)).one_or_none()
-    stored = account.password_hash if account is not None and account.password_hash else _dummy_hash()
-    matches = _hasher().verify(password[:MAX_PASSWORD], stored)
-    correct = matches and account is not None and account.password_hash is not None
-    session.add(SignInAttempt(email=cleaned, address=address[:64], succeeded=correct, at=now))
-    session.flush()
-    if not correct or account is None:
+        if too_many:  # a refused try checks no password: it is no failure of its own
+            session.execute(delete(SignInAttempt).where(SignInAttempt.id == attempt_id))
+            return SignInOutcome(refusal=TOO_MANY)
+        account = session.scalars(select(Account).where(Account.email == cleaned)).one_or_none()
+        has_password = account is not None and account.password_hash is not None
+        stored = account.password_hash if account is not None and account.password_hash else _dummy_hash()
+        account_id = None if account is None else account.id
+        disabled = account is not None and account.disabled_at is not None
+    matches = _hasher().verify(password[:MAX_PASSWORD], stored)  # as slow for an unknown email
+    if not matches or not has_password or account_id is None:
         return SignInOutcome(refusal=WRONG)
-    if account.disabled_at is not None:
+    if disabled:
         return SignInOutcome(refusal="this account is disabled: ask your clinic")
     token = secrets.token_urlsafe(32)
-    session.add(
-        SignInSession(
-            token_hash=token_hash(token),
-            account_id=account.id,
-            created_at=now,
-            last_seen_at=now,
-            expires_at=now + SESSION_LIFETIME,
-            revoked_at=None,
+    with unit_of_work() as session:
+        session.execute(update(SignInAttempt).where(SignInAttempt.id == attempt_id).values(succeeded=True))
+        session.add(
+            SignInSession(
+                token_hash=token_hash(token),
+                account_id=account_id,
+                created_at=now,
+                last_seen_at=now,
+                expires_at=now + SESSION_LIFETIME,
+                revoked_at=None,
+            )
         )
-    )
-    session.flush()
     return SignInOutcome(token=token)
 
 

@@ -33,6 +33,7 @@ from backfit.plan.model import ExerciseLog, Prescription
 from backfit.plan.progression import session_pain_zone
 from backfit.plan.rules import default_progression_rules
 from backfit.services import policy
+from backfit.services.exports import spreadsheet_text
 from backfit.services.faults import stored_faults
 from backfit.services.policy import Actor, Role
 from backfit.store.models import (
@@ -411,8 +412,8 @@ def adherence_csv(rows: Iterable[ClientRow]) -> str:
     for r in rows:
         writer.writerow(
             [
-                _cell(r.name),
-                _cell(r.email),
+                spreadsheet_text(r.name),
+                spreadsheet_text(r.email),
                 r.recent.scheduled,
                 r.recent.done,
                 r.long.scheduled,
@@ -422,7 +423,7 @@ def adherence_csv(rows: Iterable[ClientRow]) -> str:
                 _number(r.pain.recent),
                 _number(r.pain.before),
                 _number(r.psfs_change),
-                _cell("; ".join(f.words for f in r.flags)),
+                spreadsheet_text("; ".join(f.words for f in r.flags)),
             ]
         )
     return out.getvalue()
@@ -430,11 +431,6 @@ def adherence_csv(rows: Iterable[ClientRow]) -> str:
 
 def _number(value: float | None) -> str:
     return "" if value is None else f"{value:.1f}"
-
-
-def _cell(text: str) -> str:
-    """A text cell that a spreadsheet will not run as a formula (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def flag_kinds(row: ClientRow) -> Sequence[str]:

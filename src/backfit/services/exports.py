@@ -466,6 +466,12 @@ def _performed_name(plan: list[Any], row: SetRecord) -> str:
     return row.exercise_id
 
 
+def spreadsheet_text(text: str) -> str:
+    """A CSV text cell that a spreadsheet shows as text and never runs as a formula (CSV injection):
+    a leading ``= + - @``, tab or carriage return gets an apostrophe in front."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def export_sets_csv(session: Session, name: str) -> str:
     """The person's stored sets as CSV: the exercise by name, with its catalog id in the next
     column for scripts. Raises ``NotFound`` for an unknown profile."""
@@ -482,22 +488,22 @@ def export_sets_csv(session: Session, name: str) -> str:
     for profile_name, started, plan, s in session.execute(query):
         writer.writerow(
             [
-                profile_name,
+                spreadsheet_text(profile_name),
                 s.performed_session_id,
                 _dump_value(started),
-                _performed_name(plan, s),
-                s.exercise_id,
+                spreadsheet_text(_performed_name(plan, s)),
+                spreadsheet_text(s.exercise_id),
                 s.item_index,
                 s.set_index,
-                s.side,
+                spreadsheet_text(s.side),
                 "" if s.reps is None else s.reps,
                 "" if s.hold_s is None else s.hold_s,
                 "" if s.rpe is None else s.rpe,
                 "" if s.pain_during is None else s.pain_during,
                 str(s.completed).lower(),
                 _dump_value(s.recorded_at),
-                s.source or "",
-                "; ".join(f.describe() for f in summarise(stored_faults(s.faults))),
+                spreadsheet_text(s.source or ""),
+                spreadsheet_text("; ".join(f.describe() for f in summarise(stored_faults(s.faults)))),
             ]
         )
     return out.getvalue()

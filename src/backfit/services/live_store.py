@@ -10,22 +10,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from datetime import datetime
 
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from backfit.services import recordings
 from backfit.services.live import LiveCoach, LiveStreams, StreamKey
+from backfit.store.database import UnitOfWork
 from backfit.store.errors import DatabaseBusy, DatabaseUnavailable
 
 SAVE_EVERY_S = 1.0
 """Seconds between two stores of a running stream's new frames."""
 PRACTICE_SESSION = 0
 """The session id of practice streams (real sessions start at 1): nothing of them is stored."""
-
-UnitOfWork = Callable[[], AbstractContextManager[Session]]
 
 
 class LiveStore:

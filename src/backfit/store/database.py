@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -161,6 +161,10 @@ def migrate(engine: Engine) -> None:
 
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), "head")
+
+
+UnitOfWork = Callable[[], AbstractContextManager[Session]]
+"""A transaction to run work in: ``with unit_of_work() as session:`` commits at the end of the block."""
 
 
 @dataclass

@@ -160,7 +160,11 @@ async def practise(
         await websocket.close(code=1008)
         return
     index = sorted(state.catalog).index(exercise.id)
-    await _coach(websocket, (PRACTICE_SESSION, index, stream), exercise, aspect)
+    # a session's streams are reached only by its person (the policy checks it above); a practice has
+    # no session, so its stream is kept under its actor: another account sending the same id gets its own
+    actor = websocket.scope.get("state", {}).get("actor")
+    owner = actor.account_id if isinstance(actor, Actor) and actor.account_id is not None else "owner"
+    await _coach(websocket, (PRACTICE_SESSION, index, f"{owner}/{stream}"), exercise, aspect)
 
 
 async def _coach(websocket: WebSocket, key: StreamKey, exercise: Exercise, aspect: float) -> None:

@@ -11,9 +11,13 @@ In order, for every request:
    ``Origin`` must not carry a foreign ``Referer``. WebSocket handshakes must carry
    this origin. Else 403.
 3. **Body limits** per route (:data:`BODY_LIMITS`): a declared ``Content-Length``
-   over the limit is refused (413) before a byte is read; a body without one is
-   read into memory up to the limit and refused past it, so nothing large is
-   ever buffered or spooled to disk.
+   over the limit is refused (413) before a byte is read. These checks run before
+   anyone is known, so nothing here holds more than the usual 256 KB of a body: a
+   body without a ``Content-Length`` (chunked) is read into memory up to that and
+   refused past it (411: a large upload declares its length, as browsers do), and
+   a urlencoded form (which the CSRF check reads whole) has the usual limit on
+   every route. A large declared upload streams on to the route, which reads it
+   only once the sign-in gate has let the request in.
 4. **Content types**: unsafe API calls must send ``application/json`` (415); form
    routes take ``application/x-www-form-urlencoded`` or ``multipart/form-data``.
 5. **CSRF token** (the ``asgi-csrf`` middleware, a signed double-submit cookie):
@@ -104,8 +108,11 @@ class Refusal(Exception):
         self.message = message
 
 
-def body_limit(path: str) -> int:
-    """The most bytes a request body to ``path`` may have."""
+def body_limit(path: str, content_type: bytes = b"") -> int:
+    """The most bytes a request body to ``path`` may have: an upload route's own limit for a JSON
+    or multipart body, the usual one for a urlencoded form (asgi-csrf reads such a body whole)."""
+    if content_type.split(b";", 1)[0].strip().lower() == b"application/x-www-form-urlencoded":
+        return DEFAULT_BODY_BYTES
     return BODY_LIMITS.get(path, DEFAULT_BODY_BYTES)
 
 
@@ -276,7 +283,7 @@ def check_content_type(scope: Scope) -> None:
 
 async def bounded(scope: Scope, receive: Receive) -> Receive:
     """``receive`` for a body within the route's limit, or Refusal(413) before the app reads it."""
-    limit = body_limit(scope["path"])
+    limit = body_limit(scope["path"], header(scope, b"content-type") or b"")
     size_text = f"{limit // MIB} MB" if limit >= MIB else f"{limit // KIB} KB"
     too_large = Refusal(413, f"the request body is larger than {size_text}, the most this address takes")
     declared = header(scope, b"content-length")
@@ -286,6 +293,7 @@ async def bounded(scope: Scope, receive: Receive) -> Receive:
         if int(declared) > limit:
             raise too_large
         return receive
+    held = min(limit, DEFAULT_BODY_BYTES)  # read before anyone is known: never more than the usual
     messages: list[Message] = []
     size = 0
     while True:
@@ -296,6 +304,8 @@ async def bounded(scope: Scope, receive: Receive) -> Receive:
         size += len(message.get("body", b""))
         if size > limit:
             raise too_large
+        if size > held:
+            raise Refusal(411, f"send a body over {held // KIB} KB with its length (a Content-Length header)")
         messages.append(message)
         if not message.get("more_body", False):
             break
@@ -346,15 +356,17 @@ async def multipart_token_as_header(scope: Scope, receive: Receive) -> tuple[Sco
 
 
 def with_headers(scope: Scope, send: Send) -> Send:
-    """``send`` that adds the security headers, ``no-store`` (not to static files) and HttpOnly on the CSRF cookie."""
+    """``send`` that adds the security headers, ``no-store`` (not to static files) and HttpOnly on the CSRF
+    cookie (and Secure when served through HTTPS, as the sign-in cookie is)."""
     static = scope["path"].startswith("/static/")
+    flags = b"; HttpOnly" + (b"; Secure" if scope.get("scheme") in ("https", "wss") else b"")
 
     async def wrapped(message: Message) -> None:
         if message["type"] == "http.response.start":
             headers: list[tuple[bytes, bytes]] = []
             for key, value in message.get("headers") or ():
                 if key.lower() == b"set-cookie" and value.startswith(CSRF_COOKIE.encode() + b"="):
-                    value += b"; HttpOnly"
+                    value += flags
                 headers.append((key.lower(), value))
             names = {key for key, _ in headers}
             for name, value in SECURITY_HEADERS.items():

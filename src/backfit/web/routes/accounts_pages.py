@@ -52,10 +52,10 @@ def sign_in_page(request: Request, state: State, next: str | None = None) -> Any
 @router.post("/sign-in")
 def sign_in(request: Request, state: State, email: Text, password: Password, next: Text = "") -> Any:
     address = client_address(request)
-    with state.unit_of_work() as session:
-        outcome = accounts.sign_in(session, email=email, password=password, address=address, now=state.now())
-        actor = None
-        if outcome.token is not None:
+    outcome = accounts.sign_in(state.unit_of_work, email=email, password=password, address=address, now=state.now())
+    actor = None
+    if outcome.token is not None:
+        with state.unit_of_work() as session:
             actor = accounts.actor_of_token(session, outcome.token, now=state.now())
     if outcome.token is None or actor is None:
         return state.render(
@@ -125,10 +125,9 @@ def redeem(request: Request, state: AppState, token: str, purpose: str, password
         except NotFound as exc:
             return state.render(request, "error.html", status_code=404, status=404, message=str(exc))
         email, role = account.email, Role(account.role)
-    with state.unit_of_work() as session:
-        outcome = accounts.sign_in(
-            session, email=email, password=password, address=client_address(request), now=state.now()
-        )
+    outcome = accounts.sign_in(
+        state.unit_of_work, email=email, password=password, address=client_address(request), now=state.now()
+    )
     target = "/intake" if purpose == "invite" and role is Role.CLIENT else HOMES.get(role, "/")
     if outcome.token is None:
         return RedirectResponse("/sign-in", status_code=303)
