@@ -32,13 +32,13 @@ def test_the_clinic_copies_keep_each_clinicians_clients_apart(db: Database) -> N
 
     bench_clinic.fill(db, 3, 2)
     seen: set[int] = set()
-    with db.unit_of_work() as session:
-        for n in range(3):
-            email = bench_clinic.clinician_email(n)
-            outcome = accounts.sign_in(
-                session, email=email, password=bench_clinic.PASSWORD, address="127.0.0.1", now=datetime.now(UTC)
-            )
-            assert outcome.token is not None, (email, outcome.refusal)
+    for n in range(3):
+        email = bench_clinic.clinician_email(n)
+        outcome = accounts.sign_in(
+            db.unit_of_work, email=email, password=bench_clinic.PASSWORD, address="127.0.0.1", now=datetime.now(UTC)
+        )
+        assert outcome.token is not None, (email, outcome.refusal)
+        with db.unit_of_work() as session:
             actor = accounts.actor_of_token(session, outcome.token, now=datetime.now(UTC))
             assert actor is not None
             rows = clinic.client_rows(session, actor, today=bench_clinic.TODAY)
