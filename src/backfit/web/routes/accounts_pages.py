@@ -219,12 +219,11 @@ def add_account(
 def reset_link(request: Request, state: State, actor: ManagerDep, account_id: int) -> Any:
     with state.unit_of_work() as session:
         target = accounts.managed_account(session, actor, account_id)
-        purpose = "reset" if target.password_hash else "invite"
         try:
-            link = accounts.issue_link(session, actor, target.email, purpose=purpose, now=state.now())
+            link = accounts.new_password_link(session, actor, target, now=state.now())
         except accounts.AccountError as exc:
             return admin_page(request, state, actor, status_code=422, problem=f"No link: {exc}.")
-        shown = {"email": target.email, "path": link.path, "purpose": purpose, "expires": link.expires_at}
+        shown = {"email": target.email, "path": link.path, "purpose": link.purpose, "expires": link.expires_at}
     return admin_page(request, state, actor, link=shown)
 
 
