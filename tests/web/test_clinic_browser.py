@@ -214,3 +214,57 @@ def test_an_invited_client_onboards_and_gets_a_reset_link_from_their_clinician(
         client.page.wait_for_url(re.compile(r"/sign-in"))
         sign_in(client, client.page, "lee@clinic.test")
         assert "Not signed in" in client.page.locator("[role=alert]").inner_text()  # the old password is gone
+
+
+WIDTHS = {"wide": 1280, "phone": 390}
+
+
+def screens(browser: Any, server: LiveServer) -> Iterator[tuple[str, Page]]:
+    """Each screen a clinic shows its people, opened in a page of its own: (name, page)."""
+    clinician = Page(browser, server.url)
+    sign_in(clinician, clinician.page, "one@clinic.test")
+    invitation = invite(clinician.page, "Lee New", "lee@clinic.test")
+    yield "client-list", clinician
+    clinician.page.get_by_role("link", name="Kay One").click()
+    clinician.page.wait_for_load_state()
+    yield "client-page", clinician
+    clinician.context.close()
+    anybody = Page(browser, server.url)
+    anybody.page.goto("/sign-in")
+    yield "sign-in", anybody
+    anybody.page.goto(invitation)
+    yield "set-password", anybody
+    anybody.context.close()
+    admin = Page(browser, server.url)
+    sign_in(admin, admin.page, "admin@clinic.test")
+    admin.page.goto("/admin")
+    yield "admin", admin
+    admin.context.close()
+    client = Page(browser, server.url)
+    sign_in(client, client.page, "k1@clinic.test")
+    client.page.goto("/settings")
+    yield "settings", client
+    client.context.close()
+
+
+@pytest.mark.slow
+def test_each_clinic_screen_fits_a_phone_and_a_laptop(browser: Any, clinic_server: LiveServer) -> None:
+    """Screenshots at a laptop's and a phone's width (test-artifacts/screen-*.png, to look at), and
+    at each width nothing is wider than the screen (no sideways scrolling)."""
+    overflowing = []
+    for name, page in screens(browser, clinic_server):
+        for width_name, width in WIDTHS.items():
+            page.page.set_viewport_size({"width": width, "height": 900})
+            wide = page.page.evaluate(
+                """(width) => [...document.querySelectorAll('main *, header *')]
+                    .filter((e) => e.getBoundingClientRect().right > width + 1)
+                    .map((e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : ''))
+                    .slice(0, 5)""",
+                width,
+            )
+            if wide or page.page.evaluate("() => document.documentElement.scrollWidth") > width:
+                overflowing.append(f"{name} at {width}px: {wide}")
+            page.shot(f"screen-{name}-{width_name}")
+        assert page.foreign == []
+        assert page.errors == []
+    assert overflowing == []

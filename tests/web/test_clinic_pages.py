@@ -259,3 +259,25 @@ def test_only_the_clients_clinician_gives_them_a_link_from_the_client_page(
             .where(Account.email == "k1@clinic.test")
         ).all()
     assert issued == []
+
+
+def test_the_client_list_tells_an_invitation_not_yet_taken_up(clinic: Clinic) -> None:
+    rows = clinic.clients["one"].get("/clinic").text.split('id="clients"')[1].split("</table>")[0].split("<tr")
+    invited = next(r for r in rows if "invited@clinic.test" in r)
+    active = next(r for r in rows if "k1@clinic.test" in r)
+    assert "has not set a password yet" in invited
+    assert "has not set a password yet" not in active
+
+
+def test_a_clinic_client_is_told_where_their_data_is_deleted_from(clinic: Clinic) -> None:
+    settings = clinic.clients["k1"].get("/settings").text
+    assert "from this computer" not in settings
+    assert "your clinician no longer sees them either" in settings
+
+
+def test_the_admin_is_not_offered_to_disable_their_own_account(clinic: Clinic) -> None:
+    rows = clinic.clients["admin"].get("/admin").text.split('id="accounts"')[1].split("</table>")[0].split("<tr")
+    own = next(r for r in rows if "admin@clinic.test" in r)
+    other = next(r for r in rows if "one@clinic.test" in r)
+    assert "/disabled" not in own
+    assert "/disabled" in other
