@@ -53,6 +53,15 @@ def sign_in(client: PageClient, email: str, password: str = PASSWORD) -> Any:
     return client.post("/sign-in", data={"email": email, "password": password}, follow_redirects=False)
 
 
+def set_password(page: Any, link: str, password: str = PASSWORD) -> None:
+    """In a browser page: open a one-time link (invitation or reset) and choose ``password``."""
+    page.goto(link)
+    page.get_by_label("New password").fill(password)
+    page.get_by_label("The same password again").fill(password)
+    page.get_by_role("button", name="Save my password").click()
+    page.wait_for_load_state()
+
+
 def signed_in(app: FastAPI, email: str, password: str = PASSWORD) -> PageClient:
     """A new browser-like client of ``app``, signed in as ``email`` (enter it with ``with``)."""
     client = PageClient(app)
@@ -111,10 +120,10 @@ def build_clinic(settings: Settings) -> Clinic:
     sessions = {name: onboard(clients[name], markers[name]) for name in ("k1", "k2")}
     clients["nobody"] = PageClient(app).__enter__()
     add(app, "invited@clinic.test", Role.CLIENT, clinician="one@clinic.test", password=None)
-    with app.state.backfit.unit_of_work() as session:
+    with app.state.backfit.unit_of_work() as session:  # for accounts nobody issues new links for in the tests
         links = {
             purpose: accounts.issue_link(session, Actor.owner(), email, purpose=purpose, now=utc_now()).token
-            for purpose, email in (("invite", "invited@clinic.test"), ("reset", "k2@clinic.test"))
+            for purpose, email in (("invite", "invited@clinic.test"), ("reset", "one@clinic.test"))
         }
     kept = {name: keep_recording(app, name) for name in ("k1", "k2")}
     jobs = {name: int(clients[name].post("/api/jobs/handout", json={}).json()["id"]) for name in ("k1", "k2")}

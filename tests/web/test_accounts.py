@@ -133,6 +133,7 @@ def test_an_invitation_sets_a_password_once_and_leads_to_the_intake(app: Any, br
     page = browser.get(link.path)
     assert page.status_code == 200
     assert "new@clinic.test" in page.text
+    assert "some check for signs that need a doctor" in page.text.lower()  # told what the intake asks first
     short = browser.post(link.path, data={"password": "short", "again": "short"})
     assert short.status_code == 422
     assert "at least 10 characters" in short.text

@@ -74,6 +74,7 @@ RULES: dict[tuple[str, str], str] = {
     ("POST", "/clinic/clients/{profile_id}/notes"): CLIENT_OF,
     ("POST", "/clinic/clients/{profile_id}/clear-red-flags"): CLIENT_OF,
     ("POST", "/clinic/clients/{profile_id}/clear-pause"): CLIENT_OF,
+    ("POST", "/clinic/clients/{profile_id}/password-link"): CLIENT_OF,
 }  # fmt: skip
 
 ACTORS = ("nobody", "admin", "one", "two", "k1", "k2")

@@ -14,19 +14,21 @@ from tests.web.conftest import Page
 pytestmark = pytest.mark.slow
 
 
-def answer_intake(page: Any, *, red_flag: str | None = None) -> None:
+def answer_intake(page: Any, *, red_flag: str | None = None, experience: str = "new") -> None:
+    """Answer the intake form and send it with its own button (in clinic mode the navigation has
+    a "Sign out" button of its own before it)."""
     page.goto("/intake")
     for radio in page.locator("input[type=radio][value=no]").all():
         radio.check()
     if red_flag:
         page.check(f"input[name=flag_{red_flag}][value=yes]")
-    page.check("input[name=experience][value=new]")
+    page.check(f"input[name=experience][value={experience}]")
     page.fill("#sessions_per_week", "3")
     page.fill("#minutes_per_session", "15")
     page.fill("#pain_now", "1")
     page.fill("#psfs_activity_0", "putting on socks")
     page.fill("#psfs_rating_0", "4")
-    page.click("button[type=submit]")
+    page.locator("#intake-form").get_by_role("button", name="Build my programme").click()
 
 
 def start_session(page: Any) -> None:

@@ -4,7 +4,9 @@ programme; another clinician cannot open the client. Screenshots go to test-arti
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +17,9 @@ from backfit.plan.coaching import RADIATING_PAUSE
 from backfit.services import coaching
 from backfit.settings import Settings
 from backfit.store.models import Account
-from tests.web.clinic import PASSWORD, build_clinic
+from tests.web.clinic import PASSWORD, build_clinic, set_password
 from tests.web.conftest import LiveServer, Page
+from tests.web.test_browser import answer_intake
 
 REASON = "Sore after the bridges: fewer for a week."
 
@@ -30,12 +33,39 @@ def clinic_server(tmp_path: Path) -> Iterator[LiveServer]:
         yield server
 
 
-def sign_in(web: Page, page: Any, email: str) -> None:
-    page.goto("/sign-in")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+@contextmanager
+def browsing(browser: Any, server: LiveServer, people: int) -> Iterator[tuple[Page, ...]]:
+    """Pages for ``people`` people (a browser context each), closed at the end; none may have
+    sent a request to another server or met a script error."""
+    pages = tuple(Page(browser, server.url) for _ in range(people))
+    try:
+        yield pages
+    finally:
+        for each in pages:
+            each.context.close()
+    for each in pages:
+        assert each.foreign == []
+        assert each.errors == []
+
+
+def submit(page: Any, path: str, fields: dict[str, str], button: str) -> None:
+    """Open ``path``, fill the fields (by their labels) and press ``button``."""
+    page.goto(path)
+    for label, value in fields.items():
+        page.get_by_label(label).fill(value)
+    page.get_by_role("button", name=button).click()
     page.wait_for_load_state()
+
+
+def sign_in(web: Page, page: Any, email: str, password: str = PASSWORD) -> None:
+    submit(page, "/sign-in", {"Email": email, "Password": password}, "Sign in")
+
+
+def invite(page: Any, name: str, email: str) -> str:
+    """As a signed-in clinician: invite a client from the client list; the one-time link shown."""
+    submit(page, "/clinic", {"Name": name, "Email": email}, "Create the invitation link")
+    link: str = page.get_by_label("One-time invitation link").input_value()
+    return link
 
 
 @pytest.mark.slow
@@ -68,12 +98,7 @@ def test_a_clinician_changes_a_dose_and_the_client_sees_why(browser: Any, clinic
         page.wait_for_load_state()
         clinician.shot("clinic-client-page")
 
-        page.goto("/clinic")
-        page.get_by_label("Name").fill("Lee New")
-        page.get_by_label("Email").fill("lee@clinic.test")
-        page.get_by_role("button", name="Create the invitation link").click()
-        page.wait_for_load_state()
-        link = page.get_by_label("One-time invitation link").input_value()
+        link = invite(page, "Lee New", "lee@clinic.test")
         assert "/invite/" in link
         clinician.shot("clinic-invitation")
 
@@ -152,3 +177,94 @@ def test_the_clinician_clears_a_flagged_pause(browser: Any, paused_server: LiveS
     finally:
         for each in (clinician, client):
             each.context.close()
+
+
+@pytest.mark.slow
+def test_an_invited_client_onboards_and_gets_a_reset_link_from_their_clinician(
+    browser: Any, clinic_server: LiveServer
+) -> None:
+    """The clinician invites a client, who sets a password and answers the intake; later the
+    client has forgotten it: the clinician makes a reset link on the client's page, and the
+    client chooses a new password with it."""
+    with browsing(browser, clinic_server, 2) as (clinician, client):
+        page = clinician.page
+        sign_in(clinician, page, "one@clinic.test")
+        invitation = invite(page, "Lee New", "lee@clinic.test")
+
+        set_password(client.page, invitation)
+        client.page.wait_for_url(re.compile(r"/intake$"))
+        answer_intake(client.page)
+        client.page.wait_for_url(re.compile(r"/programme$"))
+        client.page.get_by_role("button", name="Sign out").click()
+        client.page.wait_for_url(re.compile(r"/sign-in"))
+
+        page.goto("/clinic")
+        page.get_by_role("link", name="Lee New").click()
+        page.wait_for_load_state()
+        page.get_by_role("button", name="Make a password reset link").click()
+        page.wait_for_load_state()
+        reset = page.get_by_label("One-time password reset link").input_value()
+        assert "/reset/" in reset
+        clinician.shot("clinic-reset-link")
+
+        set_password(client.page, reset, "a brand new password 42")
+        client.page.wait_for_url(lambda url: "/reset/" not in url)
+        assert "Signed in as Lee New" in client.page.locator("header").inner_text()
+        client.page.get_by_role("button", name="Sign out").click()
+        client.page.wait_for_url(re.compile(r"/sign-in"))
+        sign_in(client, client.page, "lee@clinic.test")
+        assert "Not signed in" in client.page.locator("[role=alert]").inner_text()  # the old password is gone
+
+
+WIDTHS = {"wide": 1280, "phone": 390}
+
+
+def screens(browser: Any, server: LiveServer) -> Iterator[tuple[str, Page]]:
+    """Each screen a clinic shows its people, opened in a page of its own: (name, page)."""
+    clinician = Page(browser, server.url)
+    sign_in(clinician, clinician.page, "one@clinic.test")
+    invitation = invite(clinician.page, "Lee New", "lee@clinic.test")
+    yield "client-list", clinician
+    clinician.page.get_by_role("link", name="Kay One").click()
+    clinician.page.wait_for_load_state()
+    yield "client-page", clinician
+    clinician.context.close()
+    anybody = Page(browser, server.url)
+    anybody.page.goto("/sign-in")
+    yield "sign-in", anybody
+    anybody.page.goto(invitation)
+    yield "set-password", anybody
+    anybody.context.close()
+    admin = Page(browser, server.url)
+    sign_in(admin, admin.page, "admin@clinic.test")
+    admin.page.goto("/admin")
+    yield "admin", admin
+    admin.context.close()
+    client = Page(browser, server.url)
+    sign_in(client, client.page, "k1@clinic.test")
+    client.page.goto("/settings")
+    yield "settings", client
+    client.context.close()
+
+
+@pytest.mark.slow
+def test_each_clinic_screen_fits_a_phone_and_a_laptop(browser: Any, clinic_server: LiveServer) -> None:
+    """Screenshots at a laptop's and a phone's width (test-artifacts/screen-*.png, to look at), and
+    at each width nothing is wider than the screen (no sideways scrolling)."""
+    overflowing = []
+    for name, page in screens(browser, clinic_server):
+        for width_name, width in WIDTHS.items():
+            page.page.set_viewport_size({"width": width, "height": 900})
+            wide = page.page.evaluate(
+                """(width) => [...document.querySelectorAll('main *, header *')]
+                    .filter((e) => e.getBoundingClientRect().right > width + 1)
+                    .map((e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : ''))
+                    .slice(0, 5)""",
+                width,
+            )
+            if wide or page.page.evaluate("() => document.documentElement.scrollWidth") > width:
+                overflowing.append(f"{name} at {width}px: {wide}")
+            page.shot(f"screen-{name}-{width_name}")
+        assert page.foreign == []
+        assert page.errors == []
+    assert overflowing == []

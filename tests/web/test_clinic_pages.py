@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -14,8 +16,9 @@ from sqlalchemy import select
 from backfit.plan.coaching import RADIATING_PAUSE
 from backfit.services import coaching
 from backfit.settings import Settings
-from backfit.store.models import Account
-from tests.web.clinic import Clinic, build_clinic
+from backfit.store.models import Account, OneTimeLink
+from tests.web.clinic import Clinic, build_clinic, sign_in
+from tests.web.conftest import PageClient, page_token
 
 REASON = "Sore after the bridges: fewer for a week."
 
@@ -163,3 +166,118 @@ def test_only_the_clinician_clears_a_pause(clinic: Clinic) -> None:
     with state.unit_of_work() as session:
         assert coaching.active_pause(session, k1) is None
     assert "The programme is paused" not in clinic.clients["k1"].get("/today").text
+
+
+BACK = re.compile(r'<a [^>]*href="([^"]+)"[^>]*id="back"')
+
+
+@pytest.mark.parametrize(
+    ("who", "back"),
+    [
+        pytest.param("one", "/clinic/clients/{k1}", id="the-clinician-back-to-the-client-page"),
+        pytest.param("k1", "/history", id="the-person-back-to-their-history"),
+    ],
+)
+def test_a_replay_leads_back_to_where_its_reader_came_from(clinic: Clinic, who: str, back: str) -> None:
+    page = clinic.clients[who].get(f"/recordings/{clinic.recordings['k1']}")
+    assert page.status_code == 200
+    found = BACK.search(page.text)
+    assert found, page.text[:500]
+    assert found.group(1) == back.format(k1=profile_of(clinic, "k1@clinic.test"))
+    assert clinic.clients[who].get(found.group(1)).status_code == 200
+
+
+def test_a_session_summary_leads_the_clinician_back_to_the_client_page(clinic: Clinic) -> None:
+    k1 = profile_of(clinic, "k1@clinic.test")
+    seen = clinic.clients["one"].get(f"/sessions/{clinic.sessions['k1']}/summary")
+    assert seen.status_code == 200
+    found = BACK.search(seen.text)
+    assert found
+    assert found.group(1) == f"/clinic/clients/{k1}"
+    assert 'href="/history' not in seen.text  # the person's own pages are not the clinician's
+    own = clinic.clients["k1"].get(f"/sessions/{clinic.sessions['k1']}/summary").text
+    assert 'href="/history#checkin"' in own
+
+
+def test_the_client_page_links_the_clients_recorded_sets(clinic: Clinic) -> None:
+    page = clinic.clients["one"].get(f"/clinic/clients/{profile_of(clinic, 'k1@clinic.test')}")
+    assert page.status_code == 200
+    listed = page.text.split('id="recordings"')[1].split("</section>")[0]
+    assert f'href="/recordings/{clinic.recordings["k1"]}"' in listed
+    assert "Replay Hip bridge" in listed
+    assert f'href="/recordings/{clinic.recordings["k2"]}"' not in page.text
+
+
+def button(client: PageClient, path: str) -> Any:
+    """What a form of only a button sends (its CSRF token field, as static/csrf.js adds it)."""
+    return client.post(path, data={"csrftoken": page_token(client, "/exercises")}, follow_redirects=False)
+
+
+LINK_FIELD = re.compile(r'id="password-link-url" type="text" readonly value="([^"]+)"')
+
+
+def test_a_clinician_gives_their_client_a_password_reset_link(clinic: Clinic) -> None:
+    k1 = profile_of(clinic, "k1@clinic.test")
+    page = clinic.clients["one"].get(f"/clinic/clients/{k1}")
+    assert f'action="/clinic/clients/{k1}/password-link"' in page.text
+    issued = button(clinic.clients["one"], f"/clinic/clients/{k1}/password-link")
+    assert issued.status_code == 200
+    found = LINK_FIELD.search(issued.text)
+    assert found, issued.text[:500]
+    path = "/" + found.group(1).split("/", 3)[3]
+    assert path.startswith("/reset/")
+    assert not LINK_FIELD.search(clinic.clients["one"].get(f"/clinic/clients/{k1}").text)  # shown once
+    with PageClient(clinic.app) as person:
+        assert "Choose a new password" in person.get(path).text
+        new = "a brand new password 42"
+        done = person.post(path, data={"password": new, "again": new}, follow_redirects=False)
+        assert done.status_code == 303, done.text
+    with PageClient(clinic.app) as person:
+        assert sign_in(person, "k1@clinic.test", new).status_code == 303
+        assert sign_in(PageClient(clinic.app), "k1@clinic.test").status_code == 401  # the old password is gone
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        pytest.param("two", 404, id="another-clinicians-client-not-found"),
+        pytest.param("admin", 403, id="an-admin-uses-the-accounts-page"),
+        pytest.param("k1", 403, id="not-the-clients-own"),
+    ],
+)
+def test_only_the_clients_clinician_gives_them_a_link_from_the_client_page(
+    clinic: Clinic, who: str, status: int
+) -> None:
+    k1 = profile_of(clinic, "k1@clinic.test")
+    answer = button(clinic.clients[who], f"/clinic/clients/{k1}/password-link")
+    assert answer.status_code == status
+    assert "/reset/" not in answer.text
+    with clinic.app.state.backfit.unit_of_work() as session:
+        issued = session.scalars(
+            select(OneTimeLink)
+            .join(Account, Account.id == OneTimeLink.account_id)
+            .where(Account.email == "k1@clinic.test")
+        ).all()
+    assert issued == []
+
+
+def test_the_client_list_tells_an_invitation_not_yet_taken_up(clinic: Clinic) -> None:
+    rows = clinic.clients["one"].get("/clinic").text.split('id="clients"')[1].split("</table>")[0].split("<tr")
+    invited = next(r for r in rows if "invited@clinic.test" in r)
+    active = next(r for r in rows if "k1@clinic.test" in r)
+    assert "has not set a password yet" in invited
+    assert "has not set a password yet" not in active
+
+
+def test_a_clinic_client_is_told_where_their_data_is_deleted_from(clinic: Clinic) -> None:
+    settings = clinic.clients["k1"].get("/settings").text
+    assert "from this computer" not in settings
+    assert "your clinician no longer sees them either" in settings
+
+
+def test_the_admin_is_not_offered_to_disable_their_own_account(clinic: Clinic) -> None:
+    rows = clinic.clients["admin"].get("/admin").text.split('id="accounts"')[1].split("</table>")[0].split("<tr")
+    own = next(r for r in rows if "admin@clinic.test" in r)
+    other = next(r for r in rows if "one@clinic.test" in r)
+    assert "/disabled" not in own
+    assert "/disabled" in other

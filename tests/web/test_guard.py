@@ -32,7 +32,7 @@ UNSAFE = {
     ("POST", "/clinic/clients/{profile_id}/dose"), ("POST", "/clinic/clients/{profile_id}/hold"),
     ("POST", "/clinic/clients/{profile_id}/approval"), ("POST", "/clinic/clients/{profile_id}/pending/{pending_id}"),
     ("POST", "/clinic/clients/{profile_id}/notes"), ("POST", "/clinic/clients/{profile_id}/clear-red-flags"),
-    ("POST", "/clinic/clients/{profile_id}/clear-pause"),
+    ("POST", "/clinic/clients/{profile_id}/clear-pause"), ("POST", "/clinic/clients/{profile_id}/password-link"),
     ("POST", "/api/jobs/handout"), ("POST", "/api/videos"),
 }  # fmt: skip
 """Every route that changes data: each needs this origin and the CSRF token."""

@@ -23,9 +23,10 @@ import pytest
 from backfit.services.policy import Role
 from backfit.settings import Settings
 from tests.material import CLIP, require
-from tests.web.clinic import PASSWORD, add
+from tests.web.clinic import PASSWORD, add, set_password
 from tests.web.conftest import CHROMIUM, LiveServer, Page, answers, api_client
 from tests.web.fake_camera import write_y4m
+from tests.web.test_browser import answer_intake
 
 pytestmark = pytest.mark.slow
 
@@ -222,14 +223,6 @@ def test_without_camera_or_model_the_set_is_counted_by_hand(
     assert page.errors == []
 
 
-def set_password(page: Any, link: str) -> None:
-    page.goto(link)
-    page.get_by_label("New password").fill(PASSWORD)
-    page.get_by_label("The same password again").fill(PASSWORD)
-    page.get_by_role("button", name="Save my password").click()
-    page.wait_for_load_state()
-
-
 def test_a_clinic_from_the_first_admin_to_the_replayed_set(camera_browser: Any, tmp_path: Path) -> None:
     """The whole clinic in real Chromium: the admin adds a clinician, who invites a client; the
     client sets a password, answers the intake and does a camera set with the fake camera; the
@@ -269,13 +262,7 @@ def test_a_clinic_from_the_first_admin_to_the_replayed_set(camera_browser: Any, 
             page.context.add_init_script("localStorage.setItem('backfit-muted', '1')")
             set_password(page, invite_sam)
             page.wait_for_url(re.compile(r"/intake$"))
-            for radio in page.locator("input[type=radio][value=no]").all():
-                radio.check()
-            page.check("input[name=experience][value=regular]")
-            page.fill("#sessions_per_week", "3")
-            page.fill("#minutes_per_session", "15")
-            page.fill("#pain_now", "1")
-            page.locator("main button[type=submit]").click()
+            answer_intake(page, experience="regular")
             page.wait_for_url(re.compile(r"/programme$"))
             page.goto("/today")
             page.fill("#pain_start", "1")
@@ -310,6 +297,10 @@ def test_a_clinic_from_the_first_admin_to_the_replayed_set(camera_browser: Any, 
             assert replay is not None
             assert replay.startswith("/recordings/")
             client.shot("journey-client-history")
+            page.locator("ul.replays a").first.click()
+            page.wait_for_selector("#replay[data-ready=true]")
+            page.get_by_role("link", name="← History").click()
+            page.wait_for_url(re.compile(r"/history$"))
 
             lee.page.goto("/clinic")
             row = lee.page.locator("#clients tr", has_text="Sam Client")
@@ -319,9 +310,14 @@ def test_a_clinic_from_the_first_admin_to_the_replayed_set(camera_browser: Any, 
             lee.page.wait_for_load_state()
             client_page = lee.page.url
             assert "Hip bridge" in lee.page.inner_text("main")
-            lee.page.goto(replay)
+            recorded = lee.page.locator("#recordings")
+            assert recorded.get_by_role("link").count() == 1
+            recorded.get_by_role("link", name=re.compile(r"^Replay Hip bridge")).click()
+            lee.page.wait_for_url(re.compile(re.escape(replay) + "$"))
             lee.page.wait_for_selector("#replay[data-ready=true]")
             lee.shot("journey-clinician-replay")
+            lee.page.get_by_role("link", name="← Client page").click()
+            lee.page.wait_for_url(client_page)
 
             other.page.goto("/sign-in")
             other.page.get_by_label("Email").fill("other@clinic.test")

@@ -19,7 +19,14 @@ from pwdlib import PasswordHash
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from backfit.services.policy import ACCOUNT_ROLES, Actor, Forbidden, Role, require_account_manager
+from backfit.services.policy import (
+    ACCOUNT_ROLES,
+    Actor,
+    Forbidden,
+    Role,
+    require_account_manager,
+    require_link_issuer,
+)
 from backfit.store.database import UnitOfWork
 from backfit.store.errors import NotFound
 from backfit.store.models import Account, OneTimeLink, Profile, SignInAttempt, SignInSession
@@ -210,11 +217,7 @@ def issue_link(session: Session, actor: Actor, email: str, *, purpose: str, now:
     if purpose not in LINK_LIFETIME:
         raise AccountError("a link is an invitation or a password reset")
     account = require_account(session, email)
-    if actor.role is Role.CLINICIAN:
-        if account.role != Role.CLIENT.value or account.clinician_id != actor.account_id:
-            raise NotFound(f"no client of yours has the email {account.email}")
-    else:
-        require_account_manager(actor)
+    require_link_issuer(actor, account)
     if account.disabled_at is not None:
         raise AccountError(f"{account.email} is disabled: enable it first")
     session.execute(
@@ -237,6 +240,22 @@ def issue_link(session: Session, actor: Actor, email: str, *, purpose: str, now:
     )
     session.flush()
     return Link(account, purpose, token, expires)
+
+
+def new_password_link(session: Session, actor: Actor, account: Account, *, now: datetime) -> Link:
+    """A password-reset link for ``account``, or a new invitation when it never set a password."""
+    purpose = "reset" if account.password_hash else "invite"
+    return issue_link(session, actor, account.email, purpose=purpose, now=now)
+
+
+def client_password_link(session: Session, actor: Actor, profile_id: int, *, now: datetime) -> Link:
+    """A clinician's password-reset link (or new invitation) for their client of ``profile_id``."""
+    account = session.scalars(
+        select(Account).where(Account.profile_id == profile_id, Account.role == Role.CLIENT.value)
+    ).one_or_none()
+    if account is None:
+        raise NotFound("no client of yours has this page")
+    return new_password_link(session, actor, account, now=now)
 
 
 def invite_client(session: Session, actor: Actor, *, email: str, display_name: str, now: datetime) -> Link:

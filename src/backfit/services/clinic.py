@@ -111,6 +111,7 @@ class ClientRow:
     name: str
     email: str
     profile_id: int | None
+    password_set: bool = True
     recent: Adherence = Adherence(0, 0)
     long: Adherence = Adherence(0, 0)
     last_session: date | None = None
@@ -141,7 +142,10 @@ def client_rows(session: Session, actor: Actor, *, today: date) -> list[ClientRo
     name). Raises Forbidden for an actor whose role reads no clinical data (admin)."""
     require_client_list(actor)
     accounts = session.scalars(policy.readable_clients(actor).order_by(Account.display_name, Account.id)).all()
-    rows = {a.id: ClientRow(a.id, a.display_name, a.email, a.profile_id) for a in accounts}
+    rows = {
+        a.id: ClientRow(a.id, a.display_name, a.email, a.profile_id, password_set=a.password_hash is not None)
+        for a in accounts
+    }
     by_profile = {r.profile_id: r for r in rows.values() if r.profile_id is not None}
     if by_profile:
         session.flush()  # the figures are read past the ORM (below): what this session changed goes first

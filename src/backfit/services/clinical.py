@@ -1,7 +1,7 @@
 """The clinician's client page: what it shows (programme with doses in words, recent sessions
-and pain, waiting steps up, changes made, notes, what awaits clearance), clinical notes
-(clinician-only) and the clearance of red flags and of a radiating-symptom pause, recorded
-with who, when and why. Every function asks the policy module first."""
+and pain, recorded camera sets to replay, waiting steps up, changes made, notes, what awaits
+clearance), clinical notes (clinician-only) and the clearance of red flags and of a
+radiating-symptom pause, recorded with who, when and why. Every function asks the policy module first."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from backfit.catalog.loader import Catalog
 from backfit.catalog.schema import Equipment, Exercise
 from backfit.plan.intake import Intake
 from backfit.plan.rules import ProgrammeRules
-from backfit.services import coaching, policy, prescribing, profiles
+from backfit.services import coaching, policy, prescribing, profiles, recordings
 from backfit.services.history import SessionSummary, history
 from backfit.services.policy import Action, Actor
 from backfit.services.prescribing import require_reason
@@ -33,6 +33,7 @@ from backfit.store.models import (
 
 MAX_NOTE = 5000
 RECENT_SESSIONS = 10
+RECENT_RECORDINGS = 10
 
 
 @dataclass(frozen=True)
@@ -59,9 +60,11 @@ class ClientPage:
     profile_id: int
     name: str
     email: str
+    password_set: bool
     items: list[ItemView]
     no_programme: str | None
     sessions: list[SessionSummary]
+    recordings: list[recordings.RecordedSet]
     pending: list[PendingProgression]
     changes: list[ClinicianChange]
     notes: list[ClinicalNote]
@@ -119,9 +122,11 @@ def client_page(session: Session, actor: Actor, profile_id: int, *, catalog: Cat
         profile_id=profile.id,
         name=account.display_name if account else profile.name,
         email=account.email if account else "",
+        password_set=account is not None and account.password_hash is not None,
         items=items,
         no_programme=no_programme,
         sessions=history(session, profile.name, catalog=catalog, limit=RECENT_SESSIONS),
+        recordings=recordings.recent_recordings(session, actor, profile.id, limit=RECENT_RECORDINGS),
         pending=prescribing.pending_of(session, actor, profile.id),
         changes=prescribing.changes_of(session, profile.id),
         notes=notes_of(session, actor, profile.id),

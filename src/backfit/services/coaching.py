@@ -132,6 +132,20 @@ def _snapshot(item: ItemState) -> dict[str, Any]:
     return {**prescription_to_dict(item.prescription), "stopped": item.stopped}
 
 
+def _change_columns(performed: PerformedSession, change: Change) -> dict[str, Any]:
+    """What a stored decision and a step up waiting for approval both record: the session and
+    item, what changed and why, the prescription before and after."""
+    return {
+        "programme_id": performed.programme_id,
+        "performed_session_id": performed.id,
+        "key": change.key,
+        "change": change.change,
+        "reasons": list(change.reasons),
+        "before": _snapshot(change.before),
+        "after": prescription_to_dict(change.after.prescription),
+    }
+
+
 def _pain_free_since(
     stopped_at: dict[str, int], sessions: Sequence[PerformedSession], logs_by_session: dict[int, list[ExerciseLog]]
 ) -> dict[str, int]:
@@ -203,13 +217,7 @@ def run_step(
         session.add(
             PendingProgression(
                 profile_id=performed.profile_id,
-                programme_id=performed.programme_id,
-                performed_session_id=performed.id,
-                key=proposal.key,
-                change=proposal.change,
-                reasons=list(proposal.reasons),
-                before=_snapshot(proposal.before),
-                after=prescription_to_dict(proposal.after.prescription),
+                **_change_columns(performed, proposal),
                 proposed_at=now,
                 outcome=None,
                 decided_by=None,
@@ -232,14 +240,8 @@ def _apply(
     row.stopped = change.after.stopped
     exercise = catalog.get(change.after.prescription.exercise_id)
     record = ProgressionDecision(
-        programme_id=performed.programme_id,
-        performed_session_id=performed.id,
-        key=row.key,
+        **_change_columns(performed, change),
         action=change.action,
-        change=change.change,
-        reasons=list(change.reasons),
-        before=_snapshot(change.before),
-        after=prescription_to_dict(change.after.prescription),
         family=exercise.ladder.family.value if exercise else "unknown",
         step=exercise.ladder.step if exercise else 0,
         decided_at=now,

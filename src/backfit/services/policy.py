@@ -6,7 +6,8 @@ Roles:
   data is theirs, and they confirm a clinician's advice themselves.
 - ``client``: a signed-in person coached by a clinic; only their own data; a red flag or
   radiating symptoms wait for their clinician's clearance.
-- ``clinician``: their own clients' data (read, prescribe, notes, clearance), nobody else's.
+- ``clinician``: their own clients' data (read, prescribe, notes, clearance) and their
+  invitation and password-reset links, nobody else's.
 - ``admin``: manages accounts (add, disable, reset links); reads no clinical data.
 
 A person another actor may not reach is *not found* (the answer does not tell whether
@@ -175,6 +176,17 @@ def may_manage_accounts(actor: Actor) -> bool:
 def require_account_manager(actor: Actor) -> None:
     if not may_manage_accounts(actor):
         raise Forbidden("only an admin manages accounts")
+
+
+def require_link_issuer(actor: Actor, account: Account) -> None:
+    """Raise unless ``actor`` may issue a one-time link (invitation or password reset) for
+    ``account``: an admin (or the owner) for anyone, a clinician for their own clients only
+    (NotFound for anyone else: the answer does not tell whether the account exists)."""
+    if actor.role is Role.CLINICIAN:
+        if account.role != Role.CLIENT.value or account.clinician_id != actor.account_id:
+            raise NotFound(f"no client of yours has the email {account.email}")
+        return
+    require_account_manager(actor)
 
 
 def may_invite(actor: Actor) -> bool:

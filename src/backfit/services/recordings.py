@@ -212,6 +212,7 @@ class Replay:
     events: list[dict[str, Any]]
     recorded_at: datetime
     set_id: int | None
+    profile_id: int
 
 
 def replay(session: Session, profile: str, recording_id: int) -> Replay:
@@ -229,6 +230,7 @@ def replay(session: Session, profile: str, recording_id: int) -> Replay:
         list(row.events),
         row.created_at,
         row.set_id,
+        row.profile_id,
     )
 
 
@@ -282,3 +284,40 @@ def replayable_sets(session: Session, profile: str, performed_ids: list[int]) ->
             ReplayLink(recording_id, row.item_index, row.set_index, row.side, row.exercise_id, faults)
         )
     return out
+
+
+@dataclass(frozen=True)
+class RecordedSet:
+    """A kept camera recording as a list shows it (no frames loaded)."""
+
+    recording_id: int
+    exercise_id: str
+    origin: str
+    recorded_at: datetime
+    reps: int
+    faults: int
+
+
+def recent_recordings(session: Session, actor: Actor, profile_id: int, *, limit: int = 10) -> list[RecordedSet]:
+    """The person's latest replayable recordings (live sets and video files), newest first, if
+    ``actor`` may read them (NotFound / Forbidden otherwise)."""
+    profile = person(session, actor, Action.READ, profile_id)
+    rows = session.execute(
+        select(
+            SetRecording.id, SetRecording.exercise_id, SetRecording.origin, SetRecording.created_at, SetRecording.events
+        )
+        .where(SetRecording.profile_id == profile.id, SetRecording.events.is_not(None))
+        .order_by(SetRecording.created_at.desc(), SetRecording.id.desc())
+        .limit(limit)
+    )
+    return [
+        RecordedSet(
+            recording_id,
+            exercise_id,
+            origin,
+            created_at,
+            sum(1 for e in events or [] if e.get("type") == "repetition"),
+            sum(1 for e in events or [] if e.get("type") == "fault"),
+        )
+        for recording_id, exercise_id, origin, created_at, events in rows
+    ]

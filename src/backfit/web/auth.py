@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 from urllib.parse import quote
 
 import anyio
@@ -184,6 +184,22 @@ def navigation(context: dict[str, Any]) -> dict[str, object]:
     return {"links": NAV[actor.role], "signed_in": actor.display_name if actor.signed_in else None}
 
 
+class WayBack(NamedTuple):
+    """Where a page about one person's session or recorded set leads back to, in words;
+    ``own``: the person is looking at their own (else their clinician is)."""
+
+    href: str
+    words: str
+    own: bool
+
+
+def way_back(actor: Actor, profile_id: int) -> WayBack:
+    """The clinician's page of the person in the workspace, else the person's own history."""
+    if actor.role is policy.Role.CLINICIAN:
+        return WayBack(f"/clinic/clients/{profile_id}", "Client page", own=False)
+    return WayBack("/history", "History", own=True)
+
+
 def safe_next(target: str | None) -> str | None:
     """A ``next=`` target only when it is a path on this server (no other site, no scheme)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
@@ -202,7 +218,9 @@ __all__ = [
     "SelfClearingPerson",
     "SignInGate",
     "TrainableSession",
+    "WayBack",
     "current_actor",
     "own_person",
     "safe_next",
+    "way_back",
 ]

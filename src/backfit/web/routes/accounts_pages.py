@@ -85,13 +85,18 @@ PURPOSE_WORDS = {
     "invite": ("Welcome to backfit", "Choose a password to finish setting up your account."),
     "reset": ("Choose a new password", "This link works once. Your other signed-in devices are signed out."),
 }
+CLIENT_NEXT = (
+    "Next come a few questions about your back and what you want to do again. Some check for signs that need a "
+    "doctor before you exercise; your clinician sees your answers."
+)
+"""What follows a client's invitation (the intake), said before they start."""
 
 
 def link_page(request: Request, state: AppState, token: str, purpose: str, problem: str | None = None) -> Any:
     with state.unit_of_work() as session:
         try:
             link, account = accounts.link_account(session, token, now=state.now())
-            email = account.email
+            email, role = account.email, Role(account.role)
         except NotFound as exc:
             return state.render(request, "error.html", status_code=404, status=404, message=str(exc))
     if link.purpose != purpose:
@@ -103,6 +108,7 @@ def link_page(request: Request, state: AppState, token: str, purpose: str, probl
         status_code=422 if problem else 200,
         title=title,
         lead=lead,
+        then=CLIENT_NEXT if purpose == "invite" and role is Role.CLIENT else None,
         email=email,
         action=f"/{purpose}/{token}",
         problem=problem,
@@ -167,6 +173,7 @@ def admin_page(request: Request, state: AppState, actor: Actor, status_code: int
                 "disabled": a.disabled_at is not None,
                 "password_set": a.password_hash is not None,
                 "id": a.id,
+                "yours": a.id == actor.account_id,
             }
             for a in rows
         ]
@@ -218,12 +225,11 @@ def add_account(
 def reset_link(request: Request, state: State, actor: ManagerDep, account_id: int) -> Any:
     with state.unit_of_work() as session:
         target = accounts.managed_account(session, actor, account_id)
-        purpose = "reset" if target.password_hash else "invite"
         try:
-            link = accounts.issue_link(session, actor, target.email, purpose=purpose, now=state.now())
+            link = accounts.new_password_link(session, actor, target, now=state.now())
         except accounts.AccountError as exc:
             return admin_page(request, state, actor, status_code=422, problem=f"No link: {exc}.")
-        shown = {"email": target.email, "path": link.path, "purpose": purpose, "expires": link.expires_at}
+        shown = {"email": target.email, "path": link.path, "purpose": link.purpose, "expires": link.expires_at}
     return admin_page(request, state, actor, link=shown)
 
 

@@ -5,6 +5,7 @@ establish the actor and call the services, which ask the policy module."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Path, Request
@@ -27,25 +28,55 @@ def clinician(actor: ActorDep) -> Actor:
     return actor
 
 
-def client_checked(action: Action) -> Callable[..., int]:
-    """A dependency giving the path's ``profile_id`` once the policy lets the actor do ``action``
-    to that person (404: not one of theirs; 403: never for their role), before the form is read."""
+@dataclass(frozen=True)
+class ClientRequest:
+    """A request about one client that the policy has let the actor make: who asks, about whom."""
 
-    def dependency(request: Request, profile_id: ProfileId, actor: ActorDep) -> int:
+    request: Request
+    state: AppState
+    actor: Actor
+    profile_id: int
+
+    def page(self, *, done: str | None = None, problem: str = "", link: accounts.Link | None = None) -> Any:
+        return render_client(
+            self.request, self.state, self.actor, self.profile_id, done=done, problem=problem, link=link
+        )
+
+    def change(self, done: str, service: Callable[..., object], **form: Any) -> Any:
+        """Run one clinician change, ``service(session, actor, profile_id, **form, now=...)``; a
+        refusal in words re-draws the page (422), else back to it with ``done``'s notice."""
+        try:
+            self.state.write(
+                lambda session: service(session, self.actor, self.profile_id, **form, now=self.state.now())
+            )
+        except (prescribing.PrescribingError, ValueError) as exc:
+            return self.page(problem=f"Not saved: {exc}.")
+        return RedirectResponse(f"/clinic/clients/{self.profile_id}?done={done}", status_code=303)
+
+
+def client_checked(action: Action) -> Callable[..., ClientRequest]:
+    """A dependency giving the request about the path's ``profile_id`` once the policy lets the
+    actor do ``action`` to that person (404: not one of theirs; 403: never for their role),
+    before the form is read."""
+
+    def dependency(request: Request, profile_id: ProfileId, actor: ActorDep) -> ClientRequest:
         state: AppState = request.app.state.backfit
         with state.unit_of_work() as session:
             policy.person(session, actor, action, profile_id)
-        return profile_id
+        return ClientRequest(request, state, actor, profile_id)
 
     return dependency
 
 
 ClinicianDep = Annotated[Actor, Depends(clinician)]
-Viewed = Annotated[int, Depends(client_checked(Action.NOTE))]
-Prescribed = Annotated[int, Depends(client_checked(Action.PRESCRIBE))]
-Noted = Annotated[int, Depends(client_checked(Action.NOTE))]
-Cleared = Annotated[int, Depends(client_checked(Action.CLEAR))]
+OwnClient = Annotated[ClientRequest, Depends(client_checked(Action.NOTE))]
+"""A client of the actor's (the client page, notes, sign-in links): clinicians only."""
+Prescribed = Annotated[ClientRequest, Depends(client_checked(Action.PRESCRIBE))]
+Cleared = Annotated[ClientRequest, Depends(client_checked(Action.CLEAR))]
 Reason = Annotated[str, Form(max_length=prescribing.MAX_REASON + 100)]
+Key = Annotated[str, Form(max_length=120)]
+ExerciseId = Annotated[str, Form(max_length=80)]
+YesNo = Annotated[Literal["yes", "no"], Form()]
 DONE = {
     "assign": "Exercise added; your client sees it with your reason.",
     "swap": "Exercise swapped; your client sees it with your reason.",
@@ -109,7 +140,14 @@ def invite(
 
 
 def render_client(
-    request: Request, state: AppState, actor: Actor, profile_id: int, *, done: str | None = None, problem: str = ""
+    request: Request,
+    state: AppState,
+    actor: Actor,
+    profile_id: int,
+    *,
+    done: str | None = None,
+    problem: str = "",
+    link: accounts.Link | None = None,
 ) -> Any:
     with state.unit_of_work() as session:
         page = clinical.client_page(session, actor, profile_id, catalog=state.catalog)
@@ -120,59 +158,42 @@ def render_client(
             page=page,
             notice=DONE.get(done or ""),
             problem=problem,
+            link=link,
+            link_url=str(request.base_url).rstrip("/") + link.path if link else None,
         )
 
 
 @router.get("/clinic/clients/{profile_id}")
-def client_page(request: Request, state: State, actor: ActorDep, profile_id: Viewed, done: str | None = None) -> Any:
-    return render_client(request, state, actor, profile_id, done=done)
+def client_page(client: OwnClient, done: str | None = None) -> Any:
+    return client.page(done=done)
 
 
-def _change(
-    request: Request, state: AppState, actor: Actor, profile_id: int, done: str, work: Callable[[Session], object]
-) -> Any:
-    """Run one clinician change; a refusal in words re-draws the page (422), else back to it."""
+@router.post("/clinic/clients/{profile_id}/password-link")
+def password_link(client: OwnClient) -> Any:
+    """A one-time password-reset link for the client (a new invitation if they never set a
+    password), shown once on their page for the clinician to pass on."""
     try:
-        state.write(work)
-    except (prescribing.PrescribingError, ValueError) as exc:
-        return render_client(request, state, actor, profile_id, problem=f"Not saved: {exc}.")
-    return RedirectResponse(f"/clinic/clients/{profile_id}?done={done}", status_code=303)
+        link = client.state.write(
+            lambda session: accounts.client_password_link(
+                session, client.actor, client.profile_id, now=client.state.now()
+            )
+        )
+    except accounts.AccountError as exc:
+        return client.page(problem=f"No link: {exc}.")
+    return client.page(link=link)
 
 
 @router.post("/clinic/clients/{profile_id}/assign")
-def assign(
-    request: Request,
-    state: State,
-    actor: ActorDep,
-    profile_id: Prescribed,
-    exercise_id: Annotated[str, Form(max_length=80)],
-    reason: Reason,
-) -> Any:
-    return _change(
-        request, state, actor, profile_id, "assign",
-        lambda s: prescribing.assign_exercise(
-            s, actor, profile_id, exercise_id=exercise_id, reason=reason, catalog=state.catalog, now=state.now()
-        ),
-    )  # fmt: skip
+def assign(client: Prescribed, exercise_id: ExerciseId, reason: Reason) -> Any:
+    catalog = client.state.catalog
+    return client.change("assign", prescribing.assign_exercise, exercise_id=exercise_id, reason=reason, catalog=catalog)
 
 
 @router.post("/clinic/clients/{profile_id}/swap")
-def swap(
-    request: Request,
-    state: State,
-    actor: ActorDep,
-    profile_id: Prescribed,
-    key: Annotated[str, Form(max_length=120)],
-    exercise_id: Annotated[str, Form(max_length=80)],
-    reason: Reason,
-) -> Any:
-    return _change(
-        request, state, actor, profile_id, "swap",
-        lambda s: prescribing.swap_exercise(
-            s, actor, profile_id, key=key, exercise_id=exercise_id, reason=reason, catalog=state.catalog,
-            now=state.now(),
-        ),
-    )  # fmt: skip
+def swap(client: Prescribed, key: Key, exercise_id: ExerciseId, reason: Reason) -> Any:
+    return client.change(
+        "swap", prescribing.swap_exercise, key=key, exercise_id=exercise_id, reason=reason, catalog=client.state.catalog
+    )
 
 
 def _optional_int(text: str | None, what: str) -> int | None:
@@ -184,116 +205,72 @@ def _optional_int(text: str | None, what: str) -> int | None:
         raise prescribing.PrescribingError(f"{what} is a whole number") from None
 
 
+def _set_dose_as_typed(
+    session: Session, actor: Actor, profile_id: int, *, sets: str, reps: str | None, hold_s: str | None, **rest: Any
+) -> object:
+    """:func:`prescribing.set_dose` with the numbers as typed in the form (words if they are not)."""
+    return prescribing.set_dose(
+        session,
+        actor,
+        profile_id,
+        sets=_optional_int(sets, "the number of sets") or 0,
+        reps=_optional_int(reps, "the number of repetitions"),
+        hold_s=_optional_int(hold_s, "the hold time in seconds"),
+        **rest,
+    )
+
+
 @router.post("/clinic/clients/{profile_id}/dose")
 def dose(
-    request: Request,
-    state: State,
-    actor: ActorDep,
-    profile_id: Prescribed,
-    key: Annotated[str, Form(max_length=120)],
+    client: Prescribed,
+    key: Key,
     sets: Annotated[str, Form(max_length=10)],
     reason: Reason,
     reps: Annotated[str | None, Form(max_length=10)] = None,
     hold_s: Annotated[str | None, Form(max_length=10)] = None,
 ) -> Any:
-    def work(s: Session) -> object:
-        return prescribing.set_dose(
-            s,
-            actor,
-            profile_id,
-            key=key,
-            sets=_optional_int(sets, "the number of sets") or 0,
-            reps=_optional_int(reps, "the number of repetitions"),
-            hold_s=_optional_int(hold_s, "the hold time in seconds"),
-            reason=reason,
-            catalog=state.catalog,
-            now=state.now(),
-        )
-
-    return _change(request, state, actor, profile_id, "dose", work)
+    return client.change(
+        "dose", _set_dose_as_typed, key=key, sets=sets, reps=reps, hold_s=hold_s, reason=reason,
+        catalog=client.state.catalog,
+    )  # fmt: skip
 
 
 @router.post("/clinic/clients/{profile_id}/hold")
-def hold(
-    request: Request,
-    state: State,
-    actor: ActorDep,
-    profile_id: Prescribed,
-    key: Annotated[str, Form(max_length=120)],
-    hold: Annotated[Literal["yes", "no"], Form()],
-    reason: Reason,
-) -> Any:
-    return _change(
-        request, state, actor, profile_id, "hold",
-        lambda s: prescribing.hold_step(
-            s, actor, profile_id, key=key, hold=hold == "yes", reason=reason, catalog=state.catalog, now=state.now()
-        ),
-    )  # fmt: skip
+def hold(client: Prescribed, key: Key, hold: YesNo, reason: Reason) -> Any:
+    return client.change(
+        "hold", prescribing.hold_step, key=key, hold=hold == "yes", reason=reason, catalog=client.state.catalog
+    )
 
 
 @router.post("/clinic/clients/{profile_id}/approval")
-def approval(
-    request: Request,
-    state: State,
-    actor: ActorDep,
-    profile_id: Prescribed,
-    required: Annotated[Literal["yes", "no"], Form()],
-    reason: Reason,
-) -> Any:
-    return _change(
-        request, state, actor, profile_id, "approval",
-        lambda s: prescribing.require_approval(
-            s, actor, profile_id, required=required == "yes", reason=reason, now=state.now()
-        ),
-    )  # fmt: skip
+def approval(client: Prescribed, required: YesNo, reason: Reason) -> Any:
+    return client.change("approval", prescribing.require_approval, required=required == "yes", reason=reason)
 
 
 @router.post("/clinic/clients/{profile_id}/pending/{pending_id}")
 def decide(
-    request: Request,
-    state: State,
-    actor: ActorDep,
-    profile_id: Prescribed,
+    client: Prescribed,
     pending_id: Annotated[int, Path(ge=1, le=2_147_483_647)],
     decision: Annotated[Literal["approve", "decline"], Form()],
     reason: Reason,
 ) -> Any:
-    return _change(
-        request, state, actor, profile_id, "pending",
-        lambda s: prescribing.decide_pending(
-            s, actor, profile_id, pending_id=pending_id, approve=decision == "approve", reason=reason,
-            catalog=state.catalog, now=state.now(),
-        ),
+    return client.change(
+        "pending", prescribing.decide_pending, pending_id=pending_id, approve=decision == "approve", reason=reason,
+        catalog=client.state.catalog,
     )  # fmt: skip
 
 
 @router.post("/clinic/clients/{profile_id}/notes")
-def note(
-    request: Request,
-    state: State,
-    actor: ActorDep,
-    profile_id: Noted,
-    text: Annotated[str, Form(max_length=clinical.MAX_NOTE + 100)],
-) -> Any:
-    return _change(
-        request, state, actor, profile_id, "note",
-        lambda s: clinical.add_note(s, actor, profile_id, text=text, now=state.now()),
-    )  # fmt: skip
+def note(client: OwnClient, text: Annotated[str, Form(max_length=clinical.MAX_NOTE + 100)]) -> Any:
+    return client.change("note", clinical.add_note, text=text)
 
 
 @router.post("/clinic/clients/{profile_id}/clear-red-flags")
-def clear_red_flags(request: Request, state: State, actor: ActorDep, profile_id: Cleared, reason: Reason) -> Any:
-    return _change(
-        request, state, actor, profile_id, "clear",
-        lambda s: clinical.clear_red_flags(
-            s, actor, profile_id, reason=reason, catalog=state.catalog, rules=state.rules, now=state.now()
-        ),
-    )  # fmt: skip
+def clear_red_flags(client: Cleared, reason: Reason) -> Any:
+    state = client.state
+    return client.change("clear", clinical.clear_red_flags, reason=reason, catalog=state.catalog, rules=state.rules)
 
 
 @router.post("/clinic/clients/{profile_id}/clear-pause")
-def clear_pause(request: Request, state: State, actor: ActorDep, profile_id: Cleared, reason: Reason) -> Any:
-    return _change(
-        request, state, actor, profile_id, "clear",
-        lambda s: clinical.clear_pause(s, actor, profile_id, reason=reason, now=state.now()),
-    )  # fmt: skip
+def clear_pause(client: Cleared, reason: Reason) -> Any:
+    return client.change("clear", clinical.clear_pause, reason=reason)

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from backfit.services import recording_codec as codec
 from backfit.services import recordings
 from backfit.services.policy import Actor
-from backfit.web.auth import ActorDep
+from backfit.web.auth import ActorDep, way_back
 from backfit.web.state import AppState, app_state
 
 router = APIRouter()
@@ -84,4 +84,5 @@ def replay_page(request: Request, state: State, actor: ActorDep, recording_id: R
         faults=faults,
         reps=reps,
         held_s=held,
+        back=way_back(actor, found.profile_id),
     )

@@ -16,7 +16,7 @@ from backfit.services.programmes import programme_read
 from backfit.services.wording import decision_words
 from backfit.session.keys import keys_json
 from backfit.store.errors import NotFound
-from backfit.web.auth import ActorDep, PersonDep, ReadableSession, SelfClearingPerson
+from backfit.web.auth import ActorDep, PersonDep, ReadableSession, SelfClearingPerson, way_back
 from backfit.web.state import AppState, app_state
 from backfit.web.views import decisions_read
 
@@ -131,7 +131,7 @@ def player_page(request: Request, state: State, performed_id: ReadableSession) -
 
 
 @router.get("/sessions/{performed_id}/summary")
-def summary(request: Request, state: State, performed_id: ReadableSession) -> Any:
+def summary(request: Request, state: State, actor: ActorDep, performed_id: ReadableSession) -> Any:
     with state.unit_of_work() as session:
         try:
             read = player.player_state(session, performed_id, state.catalog)
@@ -151,4 +151,5 @@ def summary(request: Request, state: State, performed_id: ReadableSession) -> An
                 for d in decisions_read(rows)
             ],
             camera=seen,
+            back=way_back(actor, read.performed.profile_id),
         )
