@@ -185,3 +185,40 @@ def test_the_csv_has_the_pages_numbers(db: Database, data: f.TestData) -> None:
 def test_a_csv_cell_never_runs_as_a_formula() -> None:
     row = clinic.ClientRow(1, "=HYPERLINK(1)", "x@y.z", None)
     assert "'=HYPERLINK(1)" in clinic.adherence_csv([row])
+
+
+def test_new_answers_after_the_clinicians_changes_are_flagged(db: Database, data: f.TestData) -> None:
+    """Ana answers the intake again after her clinician changed a dose: the list says her
+    programme was rebuilt, for the 14 days of the flags; Ben, changed but not re-answered, is not flagged."""
+    from backfit.services import prescribing
+    from backfit.store import repositories as repo
+
+    with db.unit_of_work() as session:
+        people = f.clinic(session)
+        for client in ("ana", "ben"):
+            name = people.profile_name(session, client)
+            profiles.save_intake(session, f.intake(), catalog=data.catalog, rules=data.rules, now=f.START, name=name)
+            profile_id = people.clients[client].profile_id or 0
+            programme = repo.active_programme(session, profile_id)
+            assert programme is not None
+            rows = repo.prescriptions(session, programme.id).items()
+            key = next(k for k, r in rows if r.reps is not None and r.hold_s is None)
+            prescribing.set_dose(
+                session, people.first, profile_id, key=key, sets=1, reps=8, hold_s=None,
+                reason="Sore knee: fewer for now.", catalog=data.catalog, now=f.START + timedelta(days=1),
+            )  # fmt: skip
+        answered = f.START + timedelta(days=2)
+        profiles.save_intake(
+            session, f.intake(minutes_per_session=25), catalog=data.catalog, rules=data.rules, now=answered,
+            name=people.profile_name(session, "ana"),
+        )  # fmt: skip
+    with db.unit_of_work() as session:
+        soon = {
+            r.name: r for r in clinic.client_rows(session, people.first, today=(answered + timedelta(days=1)).date())
+        }
+        later = {
+            r.name: r for r in clinic.client_rows(session, people.first, today=(answered + timedelta(days=14)).date())
+        }
+    assert "rebuilt" in clinic.flag_kinds(soon["ana"])
+    assert "rebuilt" not in clinic.flag_kinds(soon["ben"])
+    assert "rebuilt" not in clinic.flag_kinds(later["ana"])

@@ -117,6 +117,9 @@ def test_a_dose_change_is_shown_to_the_client_with_the_reason(clinic: Clinic) ->
         assert "Your physiotherapist Dr One set the dose" in seen, path
         assert REASON in seen
     assert REASON not in clinic.clients["k2"].get("/programme").text
+    # new answers would rebuild the programme: the intake says so before the client sends them
+    assert 'id="rebuilds"' in clinic.clients["k1"].get("/intake").text
+    assert 'id="rebuilds"' not in clinic.clients["k2"].get("/intake").text
 
 
 def test_a_reason_is_required(clinic: Clinic) -> None:

@@ -12,8 +12,10 @@ One definition of each figure (the page and the CSV share :func:`client_rows`):
 - PSFS change: the mean of each activity's latest rating minus the mean of its first;
 - flags (the window is the last 14 days, today included): red flags awaiting clearance, a
   red pain response (the coach's red: :func:`backfit.plan.progression.session_pain_zone`),
-  a radiating-symptom pause, the last two scheduled sessions before today both missed, and
-  one camera fault seen in 3 or more camera sets.
+  a radiating-symptom pause, the last two scheduled sessions before today both missed,
+  one camera fault seen in 3 or more camera sets, and new intake answers after the
+  clinician's changes to the programme (answers rebuild it: an exercise the clinician added
+  or swapped in is not kept; doses and holds carry over where the exercise stays).
 """
 
 from __future__ import annotations
@@ -36,9 +38,11 @@ from backfit.services import policy
 from backfit.services.exports import spreadsheet_text
 from backfit.services.faults import stored_faults
 from backfit.services.policy import Actor, Role
+from backfit.services.prescribing import PROGRAMME_CHANGES
 from backfit.store.models import (
     Account,
     CheckIn,
+    ClinicianChange,
     ExerciseResult,
     IntakeRecord,
     PendingProgression,
@@ -99,7 +103,7 @@ class PainTrend:
 
 @dataclass(frozen=True)
 class Flag:
-    kind: str  # red_flags, red_pain, radiating, missed, camera_fault
+    kind: str  # red_flags, red_pain, radiating, missed, camera_fault, rebuilt
     words: str
 
 
@@ -156,6 +160,7 @@ def client_rows(session: Session, actor: Actor, *, today: date) -> list[ClientRo
         _safety_flags(session, ids, by_profile)
         _red_pain(session, ids, by_profile, today)
         _camera_faults(session, ids, by_profile, today)
+        _rebuilt(session, ids, by_profile, today)
         for profile_id, count in _rows(session, PENDING, ids=ids):
             by_profile[profile_id].pending = count
     return sorted(rows.values(), key=lambda r: (not r.flags, r.name.lower(), r.account_id))
@@ -383,6 +388,33 @@ def _camera_faults(session: Session, ids: list[int], rows: dict[int, ClientRow],
         if repeated:
             n, text = repeated[-1]
             rows[profile_id].flags.append(Flag("camera_fault", f"camera saw the same fault in {n} sets: {text}"))
+
+
+ANSWERED_AFTER_CHANGES = (
+    select(
+        IntakeRecord.profile_id,
+        func.max(IntakeRecord.created_at),
+        select(func.max(ClinicianChange.made_at))
+        .where(ClinicianChange.profile_id == IntakeRecord.profile_id, ClinicianChange.kind.in_(PROGRAMME_CHANGES))
+        .scalar_subquery(),
+    )
+    .where(IntakeRecord.profile_id.in_(IDS), IntakeRecord.created_at >= bindparam("since"))
+    .group_by(IntakeRecord.profile_id)
+)
+
+
+def _rebuilt(session: Session, ids: list[int], rows: dict[int, ClientRow], today: date) -> None:
+    since = _start_of(today - timedelta(days=RECENT_DAYS - 1))
+    for profile_id, answered, changed in _rows(session, ANSWERED_AFTER_CHANGES, ids=ids, since=since):
+        if changed is not None and answered > changed:
+            rows[profile_id].flags.append(
+                Flag(
+                    "rebuilt",
+                    f"answered the intake again on {answered:%a %d %b}, after your changes: the programme was "
+                    "rebuilt from the answers (exercises you added or swapped in are gone; doses and holds "
+                    "stayed where the exercise did): check it",
+                )
+            )
 
 
 PENDING = (

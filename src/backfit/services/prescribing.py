@@ -356,6 +356,21 @@ def decide_pending(
     return _record(session, actor, target.profile.id, "approve", pending.key, change, why, now)
 
 
+PROGRAMME_CHANGES = ("assign", "swap", "dose", "hold", "release")
+"""The kinds of clinician change that new intake answers rebuild (approvals and clearances stay)."""
+
+
+def programme_changed_by_clinician(session: Session, name: str) -> bool:
+    """Whether a clinician has changed this person's programme (new answers would rebuild it)."""
+    profile = repo.profile_by_name(session, name)
+    if profile is None:
+        return False
+    query = select(ClinicianChange.id).where(
+        ClinicianChange.profile_id == profile.id, ClinicianChange.kind.in_(PROGRAMME_CHANGES)
+    )
+    return session.scalar(query.limit(1)) is not None
+
+
 def changes_of(session: Session, profile_id: int, *, limit: int = 10) -> list[ClinicianChange]:
     """The latest clinician changes of one person, newest first (the caller has checked access)."""
     query = select(ClinicianChange).where(ClinicianChange.profile_id == profile_id)

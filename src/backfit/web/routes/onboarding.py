@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
 from backfit.plan.intake import EXPERIENCE_QUESTION, RED_FLAG_QUESTIONS, Experience, Intake, RedFlag, screen
-from backfit.services import clinical, policy, profiles
+from backfit.services import clinical, policy, prescribing, profiles
 from backfit.services.policy import Actor, Role
 from backfit.services.programmes import programme_read
 from backfit.services.schedule import schedule_for
@@ -60,7 +60,9 @@ def _form_context(values: dict[str, Any], errors: list[tuple[str, str]]) -> dict
 @router.get("/intake")
 def intake_form(request: Request, state: State, person: PersonDep) -> Any:
     values = latest_answers(state, person) or {}
-    return state.render(request, "intake.html", **_form_context(values, []))
+    with state.unit_of_work() as session:
+        rebuilds = bool(values) and prescribing.programme_changed_by_clinician(session, person)
+    return state.render(request, "intake.html", rebuilds_clinicians_changes=rebuilds, **_form_context(values, []))
 
 
 def answers_from_form(form: Any) -> dict[str, Any]:
