@@ -278,3 +278,18 @@ def test_behind_https_both_cookies_are_secure(app: Any) -> None:
     for cookie in (csrf_cookie, signed.headers["set-cookie"]):
         assert "; Secure" in cookie, cookie
         assert "HttpOnly" in cookie, cookie
+
+
+def test_a_sign_in_ends_when_its_cookie_would_even_if_used_every_day(app: Any) -> None:
+    """The cookie lives SESSION_LIFETIME from the sign-in; a token copied from it is refused after
+    that however often it was used (no session lives for ever by being used)."""
+    now = utc_now()
+    work = app.state.backfit.unit_of_work
+    token = accounts.sign_in(work, email="k1@clinic.test", password=PASSWORD, address="a", now=now).token
+    assert token is not None
+    day = timedelta(days=1)
+    for n in range(1, accounts.SESSION_LIFETIME.days):  # used every day
+        with work() as session:
+            assert accounts.actor_of_token(session, token, now=now + n * day) is not None, n
+    with work() as session:
+        assert accounts.actor_of_token(session, token, now=now + accounts.SESSION_LIFETIME) is None

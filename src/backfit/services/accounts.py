@@ -32,7 +32,9 @@ from backfit.store.errors import NotFound
 from backfit.store.models import Account, OneTimeLink, Profile, SignInAttempt, SignInSession
 
 SESSION_LIFETIME = timedelta(days=14)
-"""A sign-in lasts this long without use (each use extends it)."""
+"""A sign-in lasts this long without use (each use extends it), and never longer than this
+after it was made: the cookie's own lifetime, which the server holds to as well (a copied
+token is refused once the browser would have dropped it)."""
 LINK_LIFETIME = {"invite": timedelta(days=7), "reset": timedelta(hours=24)}
 RATE_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_EMAIL = 5
@@ -395,11 +397,12 @@ def actor_of_token(session: Session, token: str, *, now: datetime) -> Actor | No
     if row is None:
         return None
     signed, account = row
-    if signed.revoked_at is not None or signed.expires_at <= now or account.disabled_at is not None:
+    ended = signed.revoked_at is not None or signed.expires_at <= now or signed.created_at + SESSION_LIFETIME <= now
+    if ended or account.disabled_at is not None:
         return None
     if now - signed.last_seen_at > TOUCH_EVERY:
         signed.last_seen_at = now
-        signed.expires_at = now + SESSION_LIFETIME
+        signed.expires_at = min(now + SESSION_LIFETIME, signed.created_at + SESSION_LIFETIME)
     return Actor.of(account)
 
 
