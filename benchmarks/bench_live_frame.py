@@ -14,7 +14,8 @@ once, looped; skipped when the pose model is not installed).
 
 Per stream it prints the route's wall and CPU microseconds a frame, then a stage breakdown from
 a second pass that calls the stages one by one with timers around them (CPU time of the thread, so
-that other work on the shared cores counts less; the timers add about a microsecond a stage):
+that other work on the shared cores counts less, though in a virtual machine it still includes time
+the host gave the core to others; the timers add about a microsecond a stage):
 ``decode`` (live_wire + frames), ``analyse`` (LiveCoach.feed_many, split into ``quantize`` of the
 recording codec, ``framing``, ``clean`` (LandmarkCleaner), ``hold`` (the live top-position state)
 and ``machine`` (the rest of the analyzer: geometry, views, state machines)), ``reply`` (state +
