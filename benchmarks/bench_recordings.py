@@ -17,14 +17,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from backfit.catalog import load_catalog
-from backfit.plan.intake import Intake
-from backfit.plan.rules import default_programme_rules
 from backfit.pose.synthetic import bridge
-from backfit.services import player, profiles, recording_codec, recordings, sessions
+from backfit.services import player, profiles, recording_codec, recordings
 from backfit.services.live import LiveCoach, LiveStreams
 from backfit.services.live_store import LiveStore
 from backfit.store import open_database
-from benchmarks.common import intake_answers
+from benchmarks.common import camera_set
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 FPS = 30
@@ -39,14 +37,7 @@ def main() -> None:
     minutes = (times[-1] - times[0]) / 60
     with tempfile.TemporaryDirectory() as tmp:
         db = open_database(f"sqlite:///{Path(tmp) / 'backfit.db'}")
-        with db.unit_of_work() as session:
-            intake = Intake.model_validate(intake_answers(experience="regular"))
-            profiles.save_intake(session, intake, catalog=catalog, rules=default_programme_rules(), now=NOW)
-            performed = sessions.start_session(
-                session, catalog=catalog, now=NOW, pain_start=1, name=profiles.DEFAULT_PROFILE
-            )
-            item = next(i for i, it in enumerate(performed.plan) if it["prescription"]["exercise_id"] == "hip-bridge")
-            performed_id = performed.id
+        performed_id, item = camera_set(db, catalog, NOW)
         clock = [0.0]
         store = LiveStore(db.unit_of_work, lambda: NOW, clock=lambda: clock[0])
         key = (performed_id, item, "bench")

@@ -1,5 +1,6 @@
-"""What several benchmarks need: a free loopback port, a person's intake answers, a
-throwaway database (SQLite file or PostgreSQL schema) and the bulk copy that fills it."""
+"""What several benchmarks need: a free loopback port, a person's intake answers, a camera
+set in progress, a throwaway database (SQLite file or PostgreSQL schema) and the bulk copy
+that fills it."""
 
 from __future__ import annotations
 
@@ -8,12 +9,16 @@ import socket
 import uuid
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, func, make_url, select, text
 
-from backfit.plan.intake import RedFlag
+from backfit.catalog.loader import Catalog
+from backfit.plan.intake import Intake, RedFlag
+from backfit.plan.rules import default_programme_rules
+from backfit.services import profiles, sessions
 from backfit.store.database import Database
 
 
@@ -129,3 +134,15 @@ def replicate(db: Database, copies: int, counts: dict[str, int], unique_text: Co
                         text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {rows * copies + 1}, false)")
                     )
         connection.execute(text("ANALYZE"))
+
+
+def camera_set(db: Database, catalog: Catalog, now: datetime, exercise_id: str = "hip-bridge") -> tuple[int, int]:
+    """A person onboarded in ``db`` with a session in progress: (session id, index of ``exercise_id``'s item)."""
+    with db.unit_of_work() as session:
+        intake = Intake.model_validate(intake_answers(experience="regular"))
+        profiles.save_intake(session, intake, catalog=catalog, rules=default_programme_rules(), now=now)
+        performed = sessions.start_session(
+            session, catalog=catalog, now=now, pain_start=1, name=profiles.DEFAULT_PROFILE
+        )
+        item = next(i for i, it in enumerate(performed.plan) if it["prescription"]["exercise_id"] == exercise_id)
+        return performed.id, item

@@ -185,3 +185,29 @@ def test_workers_share_one_port_and_one_signing_secret(tmp_path: Path) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.communicate()
+
+
+def test_connections_on_the_listening_socket_send_small_replies_at_once() -> None:
+    """Served as uvicorn serves it (asyncio on the given socket), each accepted connection has Nagle's
+    algorithm off: a live ack must not wait for the client's next frame."""
+    import asyncio
+    import socket
+
+    from backfit.cli.web import listening_socket
+
+    async def accepted_nodelay() -> int:
+        seen: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+        async def handle(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            seen.set_result(writer.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            writer.close()
+
+        sock = listening_socket("127.0.0.1", 0)
+        server = await asyncio.start_server(handle, sock=sock)
+        async with server:
+            _, writer = await asyncio.open_connection(*sock.getsockname())
+            value = await asyncio.wait_for(seen, 10)
+            writer.close()
+        return value
+
+    assert asyncio.run(accepted_nodelay()) != 0

@@ -51,7 +51,7 @@ from backfit.pose.events import (
     ViewAdvice,
 )
 from backfit.pose.filters import FilterConfig, LandmarkCleaner
-from backfit.pose.holds import HoldRule, TopSpan, active_span, held_time, hold_span, smoothed, top_span
+from backfit.pose.holds import HoldRule, LiveTop, TopSpan, active_span, hold_span, smoothed, top_span
 from backfit.pose.landmarks import FloatArray
 from backfit.pose.rest import RestConfig, RestPose, rest_table, rotate
 
@@ -185,7 +185,7 @@ class RepMachine:
         self._between: list[CheckFailed] = []  # "always" faults seen between attempts (kept if another follows)
         self.zero = float("inf")  # resting level of the signed signal (relative signals)
         self._recent: list[tuple[float, float]] = []  # (time, signed value) over the last smooth_s
-        self._hold_first: int | None = None  # the live hold's start, once it can no longer change
+        self._top: LiveTop | None = None  # the live top position of the attempt in progress (top_now)
         self.floor_fixed_at: float | None = None  # when the floor line was fixed (the resting level restarts)
         self.count = 0
         self.buffer: list[_Frame] = []
@@ -281,7 +281,7 @@ class RepMachine:
         self.in_rep = self.started = True
         self.rested = False
         self.buffer, self._rise, self._fall_at = self._rise, [], None
-        self._hold_first = None
+        self._top = None
         if self._between:
             events = [*(events or []), *self._between]
             self._between = []
@@ -311,32 +311,20 @@ class RepMachine:
     def top_now(self) -> TopSpan | None:
         """The hold of the attempt in progress, if its latest frame is in the top position (for the live timer).
 
-        Once the hold's start is more than ``hold_window_s + smooth_s`` in the past it can no longer change;
-        from then on only the recent frames are searched (a live frame stays cheap during long holds).
+        :func:`backfit.pose.holds.hold_span` of the attempt's frames so far, kept up to date frame by frame
+        (:class:`backfit.pose.holds.LiveTop`): a live frame stays cheap during long holds.
         """
         buf = self.buffer
         if not self.in_rep or not buf:
             return None
-        n = len(buf)
-        horizon = self.config.hold_window_s + self.config.smooth_s
-        t_last = buf[-1][0]
-        if self._hold_first is None:
-            times = np.array([b[0] for b in buf])
-            span = hold_span(times, np.array([b[1] for b in buf]), self.rule)
-            if span is None or span.last < n - 1:
-                return None
-            if t_last - times[span.first] > horizon:
-                self._hold_first = span.first
-            return span
-        lo = n - 1
-        while lo > self._hold_first and buf[lo - 1][0] >= t_last - horizon:
-            lo -= 1
-        recent = buf[lo:]
-        tail = hold_span(np.array([b[0] for b in recent]), np.array([b[1] for b in recent]), self.rule)
-        if tail is None or tail.last < len(recent) - 1:
-            return None
-        times = np.array([b[0] for b in buf])
-        return TopSpan(self._hold_first, n - 1, held_time(times, self._hold_first, n - 1, self.config.gap_s))
+        top = self._top
+        if top is None:
+            top = self._top = LiveTop(self.rule)
+        push = top.push
+        for i in range(len(top), len(buf)):
+            frame = buf[i]
+            push(frame[0], frame[1])
+        return top.now()
 
     def hold_start_time(self, span: TopSpan) -> float:
         return self.buffer[span.first][0]

@@ -17,6 +17,7 @@ derivative taken from raw consecutive values and itself low-passed at
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,9 @@ import numpy as np
 from backfit.pose import landmarks as lm
 from backfit.pose.landmarks import FloatArray
 
+clip_values: Callable[..., Any] = np.core.umath.clip  # type: ignore[attr-defined]
+"""The ufunc behind :func:`numpy.clip` (the same values, NaN kept) without its Python-level argument handling,
+which costs more than the clip itself on one live frame's arrays."""
 _BLOCK = 64  # frames per vectorised recursion block: 1e-4 ** 64 keeps cumulative products far from underflow
 
 CLEANED_LANDMARKS: tuple[int, ...] = (
@@ -84,7 +88,8 @@ def recursive_smooth(alpha: FloatArray | float, x: FloatArray, prev: FloatArray)
     ``alpha`` broadcasts against ``x`` ``(k, ...)``; ``prev`` has ``x``'s shape without the first axis.
     """
     if x.shape[0] == 1:  # one frame: the first step of a block below, without the block machinery
-        keep1 = min(max(1.0 - alpha, 1e-4), 1.0) if isinstance(alpha, float) else np.clip(1.0 - alpha, 1e-4, 1.0)
+        # np.clip's value in two plain ufunc calls (np.clip's own overhead is several of them)
+        keep1 = min(max(1.0 - alpha, 1e-4), 1.0) if isinstance(alpha, float) else clip_values(1.0 - alpha, 1e-4, 1.0)
         one: FloatArray = keep1 * (prev + (1.0 - keep1) * x / keep1)
         return one
     y = np.empty_like(x)
@@ -103,6 +108,9 @@ def _key_distance(a: FloatArray, b: FloatArray) -> FloatArray:
     diff = a - b
     d = np.sqrt(np.einsum("...i,...i->...", diff, diff))
     ok = np.isfinite(d)
+    if ok.all():  # the usual case: the same sums as below (nothing replaced by 0), in fewer numpy calls
+        mean: FloatArray = np.add.reduce(d, axis=-1) / d.shape[-1]
+        return mean
     total = np.add.reduce(np.where(ok, d, 0.0), axis=-1)
     count = np.add.reduce(ok, axis=-1)
     result: FloatArray = np.where(count > 0, total / np.maximum(count, 1), np.nan)
@@ -145,12 +153,15 @@ class LandmarkCleaner:
         self._prev_keys = keys[-1:, 0]
         dist = _key_distance(cur, prev)  # (k or k - 1, 2): unswapped, swapped
         same, swapped = dist[:, 0], dist[:, 1]
-        events = (same >= c.swap_min_move) & (swapped < c.swap_ratio * same)
         if k == 1:
-            self._parity = (self._parity + int(events.sum())) % 2
+            if len(dist):  # the same comparisons on plain floats
+                one_same, one_swapped = dist[0].tolist()
+                if one_same >= c.swap_min_move and one_swapped < c.swap_ratio * one_same:
+                    self._parity = 1 - self._parity
             if self._parity:
                 raw[0] = raw[0, _SWAP]
         else:
+            events = (same >= c.swap_min_move) & (swapped < c.swap_ratio * same)
             counts = np.zeros(k, dtype=np.int64)
             counts[k - len(same) :] = events
             flips = (np.cumsum(counts) + self._parity) % 2 == 1

@@ -52,15 +52,23 @@ _POSITION_WORDS = {
 JSONDict = dict[str, Any]
 
 
+_PART_POINTS = np.array([p for _, points in _PARTS for p in points], dtype=np.intp)
+_PART_SLICES = [
+    (part, 2 * sum(len(p) for _, p in _PARTS[:i]), 2 * len(points)) for i, (part, points) in enumerate(_PARTS)
+]
+"""Each part's name, and where its points' x, y start in ``_PART_POINTS``'s coordinates and how many there are."""
+
+
 def out_of_frame(frame: lm.FloatArray) -> str | None:
     """Which key body part of a ``(33, 4)`` frame is outside the image (``"nobody"`` if no person), else None."""
     if not np.isfinite(frame[:, :2]).all():
         return _NOBODY
-    xy = frame[:, :2]
-    for part, points in _PARTS:
-        p = xy[list(points)]
-        if ((p < -IN_FRAME_MARGIN) | (p > 1 + IN_FRAME_MARGIN)).any():
-            return part
+    low, high = -IN_FRAME_MARGIN, 1 + IN_FRAME_MARGIN
+    xy = frame[_PART_POINTS, :2].ravel().tolist()  # x, y of each part's points in turn, as plain floats
+    for part, start, count in _PART_SLICES:
+        for v in xy[start : start + count]:
+            if v < low or v > high:
+                return part
     return None
 
 

@@ -78,12 +78,16 @@ class LiveStore:
             return None
         return LiveCoach.rebuilt(fresh.exercise, stored.aspect, stored.recording, stored.last_seq, stored.finished)
 
+    def due(self, key: StreamKey, coach: LiveCoach, force: bool = False) -> bool:
+        """Whether :meth:`save` would store anything now (no database: cheap enough for every frame)."""
+        if not force and self.clock() - self._saved_at.get(key, -float("inf")) < self.every_s:
+            return False
+        return bool(coach.pending) or (force and coach.finished)
+
     def save(self, key: StreamKey, coach: LiveCoach, force: bool = False) -> None:
         """Store the coach's new frames when :attr:`every_s` has passed since the last store (or ``force``)."""
         now = self.clock()
-        if not force and now - self._saved_at.get(key, -float("inf")) < self.every_s:
-            return
-        if not coach.pending and not (force and coach.finished):
+        if not self.due(key, coach, force):
             return
         part = coach.take_pending()
         last_seq = coach.last_seq

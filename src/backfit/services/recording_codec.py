@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from backfit.pose.filters import clip_values
+
 POINTS = 33
 TIME_DTYPE = np.dtype("<f4")
 LANDMARK_DTYPE = np.dtype("<f2")
@@ -75,7 +77,8 @@ def quantize_landmarks(frames: NDArray[Any]) -> NDArray[np.float16]:
     data = np.asarray(frames, dtype=np.float64)
     if data.ndim != 3 or data.shape[1:] != (POINTS, 4):
         raise RecordingError(f"landmarks must have shape (frames, {POINTS}, 4), not {data.shape}")
-    return np.clip(data, -LANDMARK_LIMIT, LANDMARK_LIMIT).astype(LANDMARK_DTYPE)
+    quantized: NDArray[np.float16] = clip_values(data, -LANDMARK_LIMIT, LANDMARK_LIMIT).astype(LANDMARK_DTYPE)
+    return quantized
 
 
 def encode_times(offsets: NDArray[np.float32]) -> bytes:

@@ -193,7 +193,7 @@ async def _coach(websocket: WebSocket, key: StreamKey, exercise: Exercise, aspec
             messages = [m for m in batch if m is not None]
             replies = handle_many(coach, messages)
             ended = any(r["type"] == "summary" for r in replies)
-            if coach.durable:
+            if coach.durable and store.due(key, coach, ended):  # the database, off the event loop, once a second
                 await run_in_threadpool(store.save, key, coach, ended)
             for reply in replies:
                 await websocket.send_json(reply)
