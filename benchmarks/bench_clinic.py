@@ -28,7 +28,6 @@ import os
 import random
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -60,7 +59,7 @@ from backfit.store.models import (
     ScheduledSession,
     SetRecord,
 )
-from benchmarks.common import block_counts, copy_prefix, database, free_port, replicate
+from benchmarks.common import block_counts, copy_prefix, database, free_port, replicate, start_web
 
 DAYS = 365
 TODAY = datetime.now(UTC).date()
@@ -220,26 +219,6 @@ def measure_in_process(db: Database, actor: Actor, clients: int) -> None:
               f"{statements[0] / RUNS:.0f} SQL statements", flush=True)  # fmt: skip
 
 
-def start_server(url: str, data_dir: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
-    """``backfit web --clinic --workers N`` on ``url``'s database."""
-    env = {**os.environ, "BACKFIT_DATA_DIR": str(data_dir), "BACKFIT_DATABASE_URL": url}
-    command = [str(Path(sys.executable).with_name("backfit")), "web", "--clinic", "--port", str(port),
-               "--workers", str(workers)]  # fmt: skip
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            pass
-        if server.poll() is not None:
-            break
-        time.sleep(0.2)
-    server.kill()
-    raise RuntimeError("the clinic server did not start")
-
-
 async def clinician_user(base: str, email: str, stop_at: float, measure_from: float, think_s: float,
                          times: dict[str, list[float]], errors: list[str]) -> None:  # fmt: skip
     """One clinician: signs in through the form, then list, a client's page, list, ... until
@@ -286,7 +265,7 @@ def measure_http(url: str, clinicians: int, seconds: float, workers: int) -> Non
     emails = [clinician_email(n * clinicians // USERS) for n in range(USERS)]
     with tempfile.TemporaryDirectory() as data_dir:
         port = free_port()
-        server = start_server(url, Path(data_dir), port, workers)
+        server = start_web(Path(data_dir), port, workers, database_url=url, clinic=True)
         try:
             for think_s, words in ((1.0, "reading each page ~1 s"), (0.0, "no pause (saturation)")):
                 times, errors = asyncio.run(clinicians_at_once(f"http://127.0.0.1:{port}", emails, seconds, think_s))

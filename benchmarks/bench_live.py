@@ -25,7 +25,6 @@ import json
 import os
 import re
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -42,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from backfit.pose import synthetic as sy  # noqa: E402
 from backfit.web import live_wire  # noqa: E402
-from benchmarks.common import free_port, intake_answers  # noqa: E402
+from benchmarks.common import free_port, intake_answers, start_web  # noqa: E402
 
 FPS = 30.0
 LIMIT_MS = 20.0
@@ -51,28 +50,6 @@ STEP_S = 8.0
 STEPS = (20, 40, 60, 80, 100, 120, 140, 160, 180, 200, 230, 260, 300)
 SETUPS = (("json", 1), ("binary", 1), ("binary", 2))
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def start_server(data_dir: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
-    """``backfit web --workers N`` on ``port`` with its own SQLite database in ``data_dir``."""
-    env = {**os.environ, "BACKFIT_DATA_DIR": str(data_dir)}
-    env.pop("BACKFIT_DATABASE_URL", None)
-    command = [str(Path(sys.executable).with_name("backfit")), "web", "--port", str(port), "--workers", str(workers)]
-    server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    pids: set[int] = set()
-    while time.monotonic() < deadline and len(pids) < workers:
-        try:  # every worker answers before the benchmark starts (fresh connections reach each in turn)
-            reply = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1, headers={"Connection": "close"})
-            pids.add(reply.json()["worker"])
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    if not pids:
-        server.kill()
-        raise RuntimeError("the server did not start")
-    if len(pids) < workers:
-        print(f"note: only {len(pids)} of {workers} workers answered the first health checks", flush=True)
-    return server
 
 
 def process_tree_cpu_s(pid: int) -> float:
@@ -238,7 +215,7 @@ def main() -> None:
         for k, (wire, workers) in enumerate(setups):
             port = free_port()
             data = Path(tmp) / f"server{k}"
-            server = start_server(data, port, workers)
+            server = start_web(data, port, workers)
             try:
                 sid, item = camera_session(port)
                 label = f"{wire}, {workers} worker{'s' if workers > 1 else ''}"

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
@@ -13,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 from sqlalchemy import create_engine, func, make_url, select, text
 
 from backfit.catalog.loader import Catalog
@@ -28,6 +32,33 @@ def free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
+
+
+def start_web(
+    data_dir: Path, port: int, workers: int, *, database_url: str | None = None, clinic: bool = False
+) -> subprocess.Popen[bytes]:
+    """A real ``backfit web --workers N`` on ``port`` (``--clinic`` if asked), on ``database_url``
+    or on its own SQLite database in ``data_dir``; returns once every worker has answered."""
+    env = {**os.environ, "BACKFIT_DATA_DIR": str(data_dir)}
+    env.pop("BACKFIT_DATABASE_URL", None)
+    if database_url is not None:
+        env["BACKFIT_DATABASE_URL"] = database_url
+    command = [str(Path(sys.executable).with_name("backfit")), "web", "--port", str(port), "--workers", str(workers)]
+    server = subprocess.Popen([*command, *(["--clinic"] if clinic else [])], env=env, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    pids: set[int] = set()
+    while time.monotonic() < deadline and len(pids) < workers and server.poll() is None:
+        try:  # every worker answers before the benchmark starts (fresh connections reach each in turn)
+            reply = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1, headers={"Connection": "close"})
+            pids.add(reply.json()["worker"])
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    if not pids:
+        server.kill()
+        raise RuntimeError("the server did not start")
+    if len(pids) < workers:
+        print(f"note: only {len(pids)} of {workers} workers answered the first health checks", flush=True)
+    return server
 
 
 def intake_answers(**changes: Any) -> dict[str, Any]:
