@@ -27,8 +27,9 @@ from backfit.services.analysis import IN_FRAME_MARGIN
 
 VECTOR_MIN_FRAMES = 8
 """Chunks of at least this many frames go to the analyzer as one array; shorter ones frame by frame
-(one frame takes the analyzer's plain-float path, about 1 ms; a numpy chunk costs about 5 ms plus
-0.2 ms a frame: benchmarks/bench_live.py)."""
+(one frame takes the analyzer's plain-float path, about 0.3 ms now: benchmarks/bench_live_frame.py;
+a numpy chunk cost about 5 ms plus 0.2 ms a frame when this was set, before the per-frame path was
+trimmed: measure both again before moving it)."""
 
 FRAMING_SETTLE_S = 0.5
 """Seconds a framing problem (or its end) must last before it is reported."""
