@@ -211,3 +211,36 @@ def test_connections_on_the_listening_socket_send_small_replies_at_once() -> Non
         return value
 
     assert asyncio.run(accepted_nodelay()) != 0
+
+
+def test_two_workers_each_take_a_share_of_a_burst_of_connections(tmp_path: Path) -> None:
+    """Forty connections opened at once and kept open (as live sets are): each worker takes a fair
+    share. With one shared listening socket the worker that woke first took most of a burst."""
+    import socket
+    from concurrent.futures import ThreadPoolExecutor
+
+    port = free_port()
+    process = start(tmp_path / "data", "--port", str(port), "--workers", "2")
+    try:
+        wait_up(port, process)
+        deadline = time.monotonic() + 60
+        seen: set[int] = set()
+        while len(seen) < 2 and time.monotonic() < deadline:  # both workers are serving
+            seen.add(httpx.get(f"http://127.0.0.1:{port}/healthz", headers={"Connection": "close"}).json()["worker"])
+        opened = [socket.create_connection(("127.0.0.1", port)) for _ in range(40)]  # a burst, all at once
+
+        def worker_of(conn: socket.socket) -> int:
+            conn.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            reply = b""
+            while chunk := conn.recv(65536):
+                reply += chunk
+            conn.close()
+            return int(reply.split(b'"worker":')[1].split(b"}")[0].split(b",")[0])
+
+        with ThreadPoolExecutor(8) as pool:
+            pids = list(pool.map(worker_of, opened))
+        shares = sorted(pids.count(pid) for pid in set(pids))
+        assert len(shares) == 2, f"one worker took all {len(pids)} connections"
+        assert shares[0] >= 8, f"the connections split {shares}"
+    finally:
+        stop(process)

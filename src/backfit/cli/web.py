@@ -22,9 +22,11 @@ WORKER_APP = "backfit.web:create_app"
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 
-def listening_socket(host: str, port: int) -> socket.socket:
+def listening_socket(host: str, port: int, *, reuse_port: bool = False) -> socket.socket:
     """A socket bound to ``host:port`` (0: any free port) with SO_REUSEADDR, so a restart after a
-    crash gets the same port back; a taken port is one clear error line and exit 4.
+    crash gets the same port back; a taken port is one clear error line and exit 4. With
+    ``reuse_port`` (SO_REUSEPORT) other sockets of this user may listen on the same port: the
+    workers' (:func:`worker_sockets`).
 
     It is made with its protocol named (TCP): asyncio then turns Nagle's algorithm off on every
     connection it accepts (TCP_NODELAY), as it does for the servers it binds itself. Without that
@@ -33,6 +35,8 @@ def listening_socket(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if reuse_port:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     try:
         sock.bind((host.strip("[]"), port))
     except OSError as exc:
@@ -45,6 +49,66 @@ def listening_socket(host: str, port: int) -> socket.socket:
     sock.listen(128)
     sock.set_inheritable(True)
     return sock
+
+
+def worker_sockets(host: str, port: int, workers: int) -> list[socket.socket]:
+    """One listening socket a worker on one port (SO_REUSEPORT): the kernel spreads new connections
+    over them evenly. With one shared socket, whichever worker woke first accepted a whole burst of
+    connections (60 live sets split 41 to 19) and its core ran out while the other idled.
+
+    The port is first taken without SO_REUSEPORT, so a port in use (another backfit's workers
+    included) is still an error rather than a port silently shared with them."""
+    probe = listening_socket(host, port)
+    chosen = probe.getsockname()[1]
+    probe.close()
+    return [listening_socket(host, chosen, reuse_port=True) for _ in range(workers)]
+
+
+def _serve_worker(sock: socket.socket) -> None:
+    """A worker process: the app built from the environment, served on its own socket."""
+    import uvicorn
+
+    uvicorn.Server(uvicorn.Config(WORKER_APP, factory=True, log_level="warning")).run(sockets=[sock])
+
+
+def serve_workers(sockets: list[socket.socket]) -> None:
+    """Run one worker process a socket until Ctrl+C or SIGTERM; a worker that dies is started again
+    on its socket (connections the kernel gave that socket wait in its queue meanwhile), unless it
+    failed before serving (a broken set-up fails again: everything stops)."""
+    import multiprocessing
+    import signal
+    import threading
+
+    from uvicorn.config import STARTUP_FAILURE
+
+    spawn = multiprocessing.get_context("spawn")
+    stopping = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stopping.set())
+
+    def start(sock: socket.socket) -> multiprocessing.process.BaseProcess:
+        process = spawn.Process(target=_serve_worker, args=(sock,))
+        process.start()
+        return process
+
+    processes = [start(sock) for sock in sockets]
+    while not stopping.wait(0.5):
+        for i, process in enumerate(processes):
+            if process.is_alive() or stopping.is_set():
+                continue
+            if process.exitcode == STARTUP_FAILURE:
+                console.print("[red]A worker process could not start; stopping.[/]")
+                stopping.set()
+                break
+            processes[i] = start(sockets[i])
+    for process in processes:
+        if process.is_alive():
+            process.terminate()  # SIGTERM: uvicorn finishes what it serves
+    for process in processes:
+        process.join(timeout=30)
+        if process.is_alive():
+            process.kill()
+            process.join()
 
 
 @app.command()
@@ -75,7 +139,6 @@ def web(
     On this computer only, one person uses it without a password. Clinic mode (--clinic, or
     listening on another address) asks everyone to sign in; add accounts with `backfit users add`."""
     import uvicorn
-    from uvicorn.supervisors import Multiprocess
 
     from backfit.web import create_app
 
@@ -98,8 +161,8 @@ def web(
         application.state.backfit.open()  # migrates the database once, before any worker starts
     except StoreError as exc:
         fail(str(exc), ExitCode.invalid_input)
-    sock = listening_socket(host, port)
-    chosen = sock.getsockname()[1]
+    sockets = worker_sockets(host, port, workers) if workers > 1 else [listening_socket(host, port)]
+    chosen = sockets[0].getsockname()[1]
     shown = f"[{host.strip('[]')}]" if ":" in host else host
     console.print(f"[bold]backfit[/] is running at [bold]http://{shown}:{chosen}/[/]  (Ctrl+C stops it)")
     if settings.clinic:
@@ -111,13 +174,12 @@ def web(
         )
     console.print(f"[dim]{DISCLAIMER}[/]")
     if workers == 1:
-        uvicorn.Server(uvicorn.Config(application, log_level="warning")).run(sockets=[sock])
+        uvicorn.Server(uvicorn.Config(application, log_level="warning")).run(sockets=sockets)
         return
     application.state.backfit.close()
     carry_to_workers(settings)
     console.print(f"[dim]{workers} worker processes share the port.[/]")
-    config = uvicorn.Config(WORKER_APP, factory=True, workers=workers, log_level="warning")
-    Multiprocess(config, sockets=[sock]).run()
+    serve_workers(sockets)
 
 
 def carry_to_workers(settings: Settings) -> None:
