@@ -4,6 +4,8 @@ a new route is covered by default, and a route without an expectation here fails
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ from starlette.routing import Mount, WebSocketRoute
 from backfit.settings import Settings
 from backfit.web import create_app
 from backfit.web.security import DEFAULT_BODY_BYTES, MAX_BACKUP_BYTES, MIB, SECURITY_HEADERS, UPLOAD_PATHS
+from tests.conftest import BACKENDS, PostgresSchemas, postgres_base_url
 from tests.web.conftest import ORIGIN, PageClient, answers, page_token
 
 UNSAFE = {
@@ -128,8 +131,8 @@ def ids(routes: list[tuple[str, str]]) -> list[str]:
     return [f"{m} {p}" for m, p in routes]
 
 
-@pytest.fixture
-def onboarded_app(settings: Settings) -> Any:
+def onboarded(settings: Settings) -> Any:
+    """An app whose person has a programme and a session in progress."""
     app = create_app(settings)
     with PageClient(app) as client:
         assert client.post("/api/intake", json=answers()).status_code == 200
@@ -138,24 +141,53 @@ def onboarded_app(settings: Settings) -> Any:
 
 
 @pytest.fixture
-def raw(onboarded_app: Any) -> Any:
+def onboarded_app(settings: Settings) -> Any:
+    return onboarded(settings)
+
+
+@pytest.fixture
+def raw(onboarded_app: Any) -> Iterator[TestClient]:
     """A client that adds nothing: what an attacker's request carries is up to each case."""
     with TestClient(onboarded_app, base_url=ORIGIN) as client:
         yield client
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def shared_app_client(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[TestClient]:
+    """One onboarded app per backend for the many cases the guard refuses before any route runs
+    (nothing they send reaches a route, so none changes what the next one meets)."""
+    data = tmp_path_factory.mktemp("guard")
+    schemas = None
+    if request.param == "sqlite":
+        db_url = f"sqlite:///{data / 'backfit.db'}"
+    else:
+        schemas = PostgresSchemas(postgres_base_url())
+        db_url = schemas.new_url()
+    with TestClient(onboarded(Settings(data_dir=data / "data", database_url=db_url)), base_url=ORIGIN) as client:
+        yield client
+    if schemas is not None:
+        schemas.drop_all()
+
+
+@pytest.fixture
+def hostile(shared_app_client: TestClient) -> TestClient:
+    """Like ``raw`` on the shared app: a client that adds nothing (no cookie from an earlier case)."""
+    shared_app_client.cookies.clear()
+    return shared_app_client
+
+
 @pytest.mark.parametrize("host", ["evil.example", "evil.example:8765", "127.0.0.1.evil.example", "[::2]:8765", ""])
 @pytest.mark.parametrize(("method", "path"), HTTP_ROUTES, ids=ids(HTTP_ROUTES))
-def test_foreign_hosts_are_refused(raw: TestClient, method: str, path: str, host: str) -> None:
-    response = raw.request(method, url(path), headers={"Host": host})
+def test_foreign_hosts_are_refused(hostile: TestClient, method: str, path: str, host: str) -> None:
+    response = hostile.request(method, url(path), headers={"Host": host})
     assert response.status_code == 400
     assert response.headers["content-security-policy"] == SECURITY_HEADERS["content-security-policy"]
     assert response.headers["cache-control"] == "no-store"
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1:8765", "localhost:9000", "[::1]:8765", "localhost"])
-def test_loopback_names_are_served_on_any_port(raw: TestClient, host: str) -> None:
-    assert raw.get("/healthz", headers={"Host": host}).status_code == 200
+def test_loopback_names_are_served_on_any_port(hostile: TestClient, host: str) -> None:
+    assert hostile.get("/healthz", headers={"Host": host}).status_code == 200
 
 
 def test_more_hosts_by_setting(settings: Settings) -> None:
@@ -176,17 +208,20 @@ ORIGINS = [
 
 @pytest.mark.parametrize("origin", ORIGINS)
 @pytest.mark.parametrize(("method", "path"), UNSAFE_ROUTES, ids=ids(UNSAFE_ROUTES))
-def test_unsafe_requests_from_other_origins_are_refused(raw: TestClient, method: str, path: str, origin: str) -> None:
-    token = page_token(raw)
-    response = raw.request(method, url(path), headers={"Origin": origin, "X-CSRFToken": token}, **body_for(path, token))
+def test_unsafe_requests_from_other_origins_are_refused(
+    hostile: TestClient, method: str, path: str, origin: str
+) -> None:
+    token = page_token(hostile)
+    headers = {"Origin": origin, "X-CSRFToken": token}
+    response = hostile.request(method, url(path), headers=headers, **body_for(path, token))
     assert response.status_code == 403
 
 
 @pytest.mark.parametrize(("method", "path"), UNSAFE_ROUTES, ids=ids(UNSAFE_ROUTES))
-def test_unsafe_requests_with_a_foreign_referer_are_refused(raw: TestClient, method: str, path: str) -> None:
-    token = page_token(raw)
+def test_unsafe_requests_with_a_foreign_referer_are_refused(hostile: TestClient, method: str, path: str) -> None:
+    token = page_token(hostile)
     headers = {"Referer": "http://evil.example/attack.html", "X-CSRFToken": token}
-    assert raw.request(method, url(path), headers=headers, **body_for(path, token)).status_code == 403
+    assert hostile.request(method, url(path), headers=headers, **body_for(path, token)).status_code == 403
 
 
 @pytest.mark.parametrize(
@@ -195,13 +230,13 @@ def test_unsafe_requests_with_a_foreign_referer_are_refused(raw: TestClient, met
 )
 @pytest.mark.parametrize(("method", "path"), UNSAFE_ROUTES, ids=ids(UNSAFE_ROUTES))
 def test_unsafe_requests_without_the_token_are_refused(
-    raw: TestClient, method: str, path: str, token: str | None
+    hostile: TestClient, method: str, path: str, token: str | None
 ) -> None:
     if token == "stale":
-        token = page_token(raw)
-        raw.cookies.clear()
+        token = page_token(hostile)
+        hostile.cookies.clear()
     headers = {"Origin": ORIGIN} | ({"X-CSRFToken": token} if token else {})
-    response = raw.request(method, url(path), headers=headers, **body_for(path))
+    response = hostile.request(method, url(path), headers=headers, **body_for(path))
     assert response.status_code == 403
 
 
@@ -221,12 +256,12 @@ def test_unsafe_requests_from_the_page_get_through(raw: TestClient, method: str,
 
 @pytest.mark.parametrize("kind", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"])
 @pytest.mark.parametrize(("method", "path"), API_UNSAFE, ids=ids(API_UNSAFE))
-def test_api_bodies_must_be_json(raw: TestClient, method: str, path: str, kind: str) -> None:
+def test_api_bodies_must_be_json(hostile: TestClient, method: str, path: str, kind: str) -> None:
     if path in UPLOAD_PATHS and kind.startswith("multipart/"):
         pytest.skip("an upload is a multipart form: its malformed ones are refused in tests/web/test_jobs.py")
-    token = page_token(raw)
+    token = page_token(hostile)
     headers = {"Origin": ORIGIN, "X-CSRFToken": token, "Content-Type": kind}
-    assert raw.request(method, url(path), headers=headers, content=b"{}").status_code == 415
+    assert hostile.request(method, url(path), headers=headers, content=b"{}").status_code == 415
 
 
 def test_export_is_refused_to_a_foreign_host_and_origin(raw: TestClient) -> None:
@@ -238,8 +273,8 @@ def test_export_is_refused_to_a_foreign_host_and_origin(raw: TestClient) -> None
 
 
 @pytest.mark.parametrize("path", ["/no/such/page", "/api/no-such", "/sessions/999999"])
-def test_errors_carry_the_security_headers(raw: TestClient, path: str) -> None:
-    response = raw.get(path)
+def test_errors_carry_the_security_headers(hostile: TestClient, path: str) -> None:
+    response = hostile.get(path)
     assert response.status_code == 404
     for name, value in SECURITY_HEADERS.items():
         assert response.headers[name] == value
@@ -254,8 +289,8 @@ def test_errors_carry_the_security_headers(raw: TestClient, path: str) -> None:
         pytest.param("/settings/import", 65 * 1024 * 1024, 413, id="upload-over-64MB"),
     ],
 )
-def test_bodies_over_the_route_limit_are_refused_unread(raw: TestClient, path: str, size: int, status: int) -> None:
-    token = page_token(raw)
+def test_bodies_over_the_route_limit_are_refused_unread(hostile: TestClient, path: str, size: int, status: int) -> None:
+    token = page_token(hostile)
     kind = "application/json" if path.startswith("/api/") else "multipart/form-data; boundary=x"
     headers = {"Origin": ORIGIN, "X-CSRFToken": token, "Content-Type": kind, "Content-Length": str(size)}
     sent: list[int] = []
@@ -264,7 +299,7 @@ def test_bodies_over_the_route_limit_are_refused_unread(raw: TestClient, path: s
         sent.append(1)
         yield b"x" * 1024
 
-    response = raw.request("POST", path, headers=headers, content=body())
+    response = hostile.request("POST", path, headers=headers, content=body())
     assert response.status_code == status
     assert "larger than" in response.json()["detail"] if path.startswith("/api/") else "larger than" in response.text
 
@@ -325,13 +360,16 @@ async def post_counting(app: Any, path: str, headers: dict[str, str], chunks: in
         pytest.param("/api/videos", "multipart/form-data; boundary=x", id="video-upload"),
     ],
 )
-def test_a_large_body_from_nobody_is_not_held_in_memory(raw: TestClient, path: str, kind: str) -> None:
+def test_a_large_body_from_nobody_is_not_held_in_memory(hostile: TestClient, path: str, kind: str) -> None:
     """No cookie, no token: a body sent without its length (chunked), or as a form the CSRF check
     reads whole, is held only up to the usual 256 KB, not up to the upload routes' 64 MB: else
     a few such requests fill the server's memory before anyone has signed in."""
     headers = {"Content-Type": kind}
     if kind.startswith("application/x-www-form-urlencoded"):
         headers["Content-Length"] = str(MAX_BACKUP_BYTES - MIB)
-    status, taken = anyio.run(post_counting, raw.app, path, headers, MAX_BACKUP_BYTES // MIB - 1)
+    with ThreadPoolExecutor(1) as thread:  # its own event loop (a browser test may run one in this thread)
+        status, taken = thread.submit(
+            anyio.run, post_counting, hostile.app, path, headers, MAX_BACKUP_BYTES // MIB - 1
+        ).result()
     assert taken <= DEFAULT_BODY_BYTES + MIB
     assert status in (411, 413)
