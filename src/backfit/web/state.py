@@ -58,6 +58,15 @@ class ChartCache:
                 self._items.popitem(last=False)
 
 
+def local_time(value: Any) -> Any:
+    """A stored time (aware, UTC) in this computer's time zone, as pages show times: the person's
+    own on their laptop, the clinic server's in a clinic (pages that give a time to act by name
+    the zone). Anything else (a date) as it is."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone()
+    return value
+
+
 class AppState:
     """Built by ``create_app``; the database opens with the app's lifespan."""
 
@@ -75,6 +84,7 @@ class AppState:
         self.templates.env.globals["catalog"] = self.catalog
         self.templates.env.globals["url_for"] = url_path_for
         self.templates.env.globals["csrf_token"] = page_csrf_token
+        self.templates.env.filters["local"] = local_time
 
     def open(self) -> None:
         if self._db is None:
