@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,20 @@ def postgres_base_url() -> str:
             pytest.fail(f"CI=true but {POSTGRES_ENV} is not set: run the tests through scripts/test-postgres.sh")
         pytest.skip(f"{POSTGRES_ENV} not set (scripts/test-postgres.sh starts a server)")
     return base
+
+
+@contextmanager
+def shared_db_url(backend: str, folder: Path) -> Iterator[str]:
+    """The database of an app a whole test module shares: a SQLite file in ``folder``, or a new
+    PostgreSQL schema (dropped after)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / 'backfit.db'}"
+        return
+    schemas = PostgresSchemas(postgres_base_url())
+    try:
+        yield schemas.new_url()
+    finally:
+        schemas.drop_all()
 
 
 @pytest.fixture(params=BACKENDS)

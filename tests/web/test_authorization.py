@@ -15,7 +15,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from backfit.services import accounts
 from backfit.settings import Settings
-from tests.conftest import BACKENDS, PostgresSchemas, postgres_base_url
+from tests.conftest import BACKENDS, shared_db_url
 from tests.web.clinic import Clinic, build_clinic
 from tests.web.test_guard import ROUTES, body_for, url
 
@@ -125,17 +125,10 @@ def answer_kind(status: int, location: str) -> str:
 def clinic(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[Clinic]:
     """One clinic per backend for the whole table (reads, and writes that leave it as it was)."""
     data = tmp_path_factory.mktemp("clinic")
-    schemas = None
-    if request.param == "sqlite":
-        db_url = f"sqlite:///{data / 'backfit.db'}"
-    else:
-        schemas = PostgresSchemas(postgres_base_url())
-        db_url = schemas.new_url()
-    built = build_clinic(Settings(data_dir=data, database_url=db_url))
-    yield built
-    built.close()
-    if schemas is not None:
-        schemas.drop_all()
+    with shared_db_url(request.param, data) as db_url:
+        built = build_clinic(Settings(data_dir=data, database_url=db_url))
+        yield built
+        built.close()
 
 
 OWNED = ("performed_id", "recording_id", "profile_id", "job_id")

@@ -18,7 +18,7 @@ from starlette.routing import Mount, WebSocketRoute
 from backfit.settings import Settings
 from backfit.web import create_app
 from backfit.web.security import DEFAULT_BODY_BYTES, MAX_BACKUP_BYTES, MIB, SECURITY_HEADERS, UPLOAD_PATHS
-from tests.conftest import BACKENDS, PostgresSchemas, postgres_base_url
+from tests.conftest import BACKENDS, shared_db_url
 from tests.web.conftest import ORIGIN, PageClient, answers, page_token
 
 UNSAFE = {
@@ -157,16 +157,11 @@ def shared_app_client(tmp_path_factory: pytest.TempPathFactory, request: pytest.
     """One onboarded app per backend for the many cases the guard refuses before any route runs
     (nothing they send reaches a route, so none changes what the next one meets)."""
     data = tmp_path_factory.mktemp("guard")
-    schemas = None
-    if request.param == "sqlite":
-        db_url = f"sqlite:///{data / 'backfit.db'}"
-    else:
-        schemas = PostgresSchemas(postgres_base_url())
-        db_url = schemas.new_url()
-    with TestClient(onboarded(Settings(data_dir=data / "data", database_url=db_url)), base_url=ORIGIN) as client:
+    with (
+        shared_db_url(request.param, data) as db_url,
+        TestClient(onboarded(Settings(data_dir=data / "data", database_url=db_url)), base_url=ORIGIN) as client,
+    ):
         yield client
-    if schemas is not None:
-        schemas.drop_all()
 
 
 @pytest.fixture
